@@ -1,0 +1,3 @@
+from accord.cli import main
+
+raise SystemExit(main())
