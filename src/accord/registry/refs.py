@@ -1,0 +1,273 @@
+"""`$ref` resolution confined to the registry root, and bundling into one document.
+
+Every version schema is handed to the rest of Accord *bundled*: each shared document it
+reaches is copied once under the root's `$defs` (key: its path without `.yaml`, slashes as
+dots) and every `$ref` is rewritten to a local pointer. Compatibility, codegen and
+validation then work on one self-contained schema. Lookups go through `referencing`, with
+a retrieve function that only reads files inside the root and never touches the network.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
+
+from accord.errors import RefError
+from accord.registry.model import JSON, SourceMap
+
+Reader = Callable[[str], tuple[JSON, SourceMap]]
+"""Reads a shared document by its root-relative path; raises LoadError if it cannot."""
+
+_BASE = "file:///"
+_NOT_SCHEMA = frozenset(
+    {"$comment", "description", "title", "examples", "default", "deprecated", "$ref"}
+)
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def defs_key(path: str) -> str:
+    """The `$defs` key under which the shared document at ``path`` is bundled."""
+    stem = path[: -len(".yaml")] if path.endswith(".yaml") else path
+    return stem.replace("/", ".")
+
+
+def split_ref(ref: str, base_path: str) -> tuple[str | None, str]:
+    """Split ``ref`` into (root-relative target path or None for local, fragment).
+
+    Raises RefError (without a location; the caller adds it) for remote refs and refs
+    that leave the root.
+    """
+    parts = urlsplit(ref)
+    if parts.scheme or parts.netloc:
+        raise RefError(f"remote $ref {ref!r}: contracts may only refer to files in the registry")
+    fragment = unquote(parts.fragment)
+    if not parts.path:
+        return None, fragment
+    if parts.path.startswith("/"):
+        raise RefError(f"$ref {ref!r} is absolute; use a path relative to this file")
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(base_path), unquote(parts.path)))
+    if target == ".." or target.startswith("../"):
+        raise RefError(f"$ref {ref!r} leaves the registry root")
+    return target, fragment
+
+
+class Bundler:
+    """Bundles version schemas; shared documents are read once and rewritten once."""
+
+    def __init__(self, read: Reader) -> None:
+        self._read = read
+        self._docs: dict[str, tuple[JSON, SourceMap]] = {}
+        self._rewritten: dict[str, JSON] = {}
+        self._needs: dict[str, frozenset[str]] = {}
+        self._registry: referencing.Registry[Any] = referencing.Registry(
+            retrieve=self._retrieve  # type: ignore[call-arg]
+        )
+
+    # -- referencing ---------------------------------------------------------------
+    def _retrieve(self, uri: str) -> referencing.Resource[Any]:
+        if not uri.startswith(_BASE):
+            raise referencing.exceptions.NoSuchResource(uri)
+        document, _ = self._document(uri[len(_BASE) :])
+        return referencing.jsonschema.DRAFT202012.create_resource(document)
+
+    def _document(self, path: str) -> tuple[JSON, SourceMap]:
+        if path not in self._docs:
+            self._docs[path] = self._read(path)
+        return self._docs[path]
+
+    def _lookup(self, path: str, fragment: str, where: SourceMap, pointer: str, ref: str) -> JSON:
+        """The target of a ref to another file, checked through `referencing`."""
+        try:
+            document, _ = self._document(path)
+        except RefError:
+            raise
+        except Exception as exc:  # LoadError from the reader, with its own location
+            raise RefError(f"$ref {ref!r}: {exc}", where.locate(pointer)) from None
+        resource = referencing.jsonschema.DRAFT202012.create_resource(document)
+        registry = self._registry.with_resource(_BASE + path, resource)
+        try:
+            return registry.resolver().lookup(f"{_BASE}{path}#{fragment}").contents
+        except referencing.exceptions.Unresolvable:
+            raise RefError(
+                f"$ref {ref!r}: {path} has nothing at #{fragment}", where.locate(pointer)
+            ) from None
+
+    # -- bundling ------------------------------------------------------------------
+    def bundle(self, schema: JSON, path: str, source: SourceMap, at: str) -> JSON:
+        """Bundle a version schema written in file ``path`` at JSON pointer ``at``."""
+        needs: set[str] = set()
+        body = self._rewrite(schema, schema, path, source, at, "", needs)
+        if not needs or not isinstance(body, dict):
+            return body
+        closure: set[str] = set()
+        pending = list(needs)
+        while pending:
+            key = pending.pop()
+            if key not in closure:
+                closure.add(key)
+                pending.extend(self._needs[key])
+        defs_word = "definitions" if "draft-07" in str(schema.get("$schema", "")) else "$defs"
+        existing = body.get(defs_word, {})
+        clash = closure & set(existing)
+        if clash:
+            raise RefError(
+                f"{defs_word} already has {sorted(clash)[0]!r}, the name a shared schema "
+                "is bundled under; rename the local definition",
+                source.locate(f"{at}/{defs_word}"),
+            )
+        defs = {**existing, **{key: self._rewritten[key] for key in sorted(closure)}}
+        if defs_word == "definitions":
+            # The shared documents were rewritten against `$defs`; keep one spelling.
+            defs_word = "$defs"
+            defs = {**body.get("$defs", {}), **defs}
+        return {**body, defs_word: defs}
+
+    def _shared(self, path: str, ref: str, where: SourceMap, pointer: str) -> str:
+        """Rewrite the shared document at ``path`` once; return its `$defs` key."""
+        key = defs_key(path)
+        if key in self._needs:
+            return key
+        try:
+            document, source = self._document(path)
+        except Exception as exc:
+            raise RefError(f"$ref {ref!r}: {exc}", where.locate(pointer)) from None
+        self._needs[key] = frozenset()  # placeholder: shared documents may refer to each other
+        needs: set[str] = set()
+        self._rewritten[key] = self._rewrite(
+            document, document, path, source, "", "/$defs/" + _escape(key), needs
+        )
+        self._needs[key] = frozenset(needs - {key})
+        return key
+
+    def _rewrite(
+        self,
+        node: JSON,
+        root: JSON,
+        path: str,
+        source: SourceMap,
+        pointer: str,
+        prefix: str,
+        needs: set[str],
+    ) -> JSON:
+        if isinstance(node, list):
+            return [
+                self._rewrite(item, root, path, source, f"{pointer}/{i}", prefix, needs)
+                for i, item in enumerate(node)
+            ]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, JSON] = {}
+        for key, value in node.items():
+            child = f"{pointer}/{_escape(key)}"
+            if key == "$ref" and isinstance(value, str):
+                out[key] = self._ref(value, root, path, source, child, prefix, needs)
+            elif key == "$id" and pointer and not prefix.startswith("/$defs/"):
+                raise RefError(
+                    "an embedded $id is not supported in contracts; use $defs and relative refs",
+                    source.locate(child),
+                )
+            else:
+                out[key] = self._rewrite(value, root, path, source, child, prefix, needs)
+        return out
+
+    def _ref(
+        self,
+        ref: str,
+        root: JSON,
+        path: str,
+        source: SourceMap,
+        pointer: str,
+        prefix: str,
+        needs: set[str],
+    ) -> str:
+        try:
+            target, fragment = split_ref(ref, path)
+        except RefError as exc:
+            raise RefError(exc.message, source.locate(pointer)) from None
+        if target is None:
+            resolved = _local(root, fragment)
+            if resolved is None:
+                raise RefError(f"$ref {ref!r} points at nothing", source.locate(pointer))
+            self._check_cycle(root, fragment, ref, source, pointer)
+            return "#" + prefix + resolved
+        self._lookup(target, fragment, source, pointer, ref)
+        key = self._shared(target, ref, source, pointer)
+        needs.add(key)
+        document, _ = self._document(target)
+        resolved = _local(document, fragment)
+        if resolved is None:  # pragma: no cover - `_lookup` has already failed
+            raise RefError(f"$ref {ref!r} points at nothing", source.locate(pointer))
+        return "#/$defs/" + _escape(key) + resolved
+
+    def _check_cycle(
+        self, root: JSON, fragment: str, ref: str, source: SourceMap, pointer: str
+    ) -> None:
+        """Refuse refs that only ever lead to other refs: they define no schema at all."""
+        seen = {fragment}
+        node = _resolve_pointer(root, _local(root, fragment) or "")
+        while isinstance(node, dict) and "$ref" in node and set(node) <= _NOT_SCHEMA:
+            nxt = node["$ref"]
+            if not isinstance(nxt, str) or not nxt.startswith("#"):
+                return
+            frag = unquote(nxt[1:])
+            if frag in seen:
+                raise RefError(
+                    f"$ref {ref!r} is part of a cycle of references that never reaches a schema",
+                    source.locate(pointer),
+                )
+            seen.add(frag)
+            node = _resolve_pointer(root, _local(root, frag) or "")
+
+
+def _resolve_pointer(document: JSON, pointer: str) -> JSON:
+    node = document
+    if not pointer:
+        return node
+    for token in pointer[1:].split("/"):
+        token = _unescape(token)
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+_MISSING: Any = object()
+
+
+def _local(document: JSON, fragment: str) -> str | None:
+    """The JSON pointer that ``fragment`` (a pointer or an `$anchor`) names, or None."""
+    if fragment == "" or fragment.startswith("/"):
+        return fragment if _resolve_pointer(document, fragment) is not _MISSING else None
+    return _find_anchor(document, fragment, "")
+
+
+def _find_anchor(node: JSON, anchor: str, pointer: str) -> str | None:
+    if isinstance(node, dict):
+        if node.get("$anchor") == anchor:
+            return pointer
+        items: Any = node.items()
+    elif isinstance(node, list):
+        items = enumerate(node)
+    else:
+        return None
+    for key, value in items:
+        found = _find_anchor(value, anchor, f"{pointer}/{_escape(str(key))}")
+        if found is not None:
+            return found
+    return None
