@@ -1,0 +1,475 @@
+"""``EmbeddedBroker``: the deterministic, synchronous, in-process broker."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+from .clock import VirtualClock
+from .consumer import Consumer
+from .errors import (
+    InvalidArgumentError,
+    InvalidOffsetError,
+    SerializationError,
+    TopicExistsError,
+    UnknownTopicError,
+)
+from .groups import GroupState, Mode
+from .metrics import BrokerMetrics, LatencySummary, PartitionMetrics, TopicMetrics
+from .partitioning import key_bytes, partition_for
+from .records import (
+    EMPTY_HEADERS,
+    DeadLetter,
+    Delivery,
+    Headers,
+    Key,
+    PublishResult,
+    RebalanceEvent,
+    Record,
+)
+from .topic import Topic, TopicConfig
+
+_encode_json = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), sort_keys=True
+).encode
+
+
+def encode_value(value: object, topic: str) -> tuple[bytes, bool]:
+    """(bytes, is_json): bytes-like values as they are, anything else as canonical JSON.
+
+    Canonical (sorted keys, no spaces, UTF-8) so equal values have equal sizes and
+    bytes, which keeps ``retention_bytes`` and traces deterministic.
+    """
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value), False
+    try:
+        return _encode_json(value).encode(), True
+    except (TypeError, ValueError) as exc:
+        raise SerializationError(
+            f"value published to {topic!r} is neither bytes nor JSON-able: {exc}"
+        ) from None
+
+
+def _check_headers(headers: Mapping[str, str | bytes], topic: str) -> tuple[Headers, int]:
+    size = 0
+    for name, value in headers.items():
+        if not isinstance(name, str) or not isinstance(value, str | bytes):
+            raise SerializationError(
+                f"header {name!r} on {topic!r} must map str to str or bytes,"
+                f" got {type(value).__name__}"
+            )
+        size += len(name.encode()) + len(key_bytes(value))
+    return MappingProxyType(dict(headers)), size
+
+
+class EmbeddedBroker:
+    """An in-process broker with Kafka-like logs and queue-like delivery, on virtual time.
+
+    Nothing here reads the wall clock or global randomness: the only randomness is
+    ``random.Random(seed)`` (the partition of keyless records), so the same seed and the
+    same calls give the same deliveries and the same ``trace``.
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        start_ms: int = 0,
+        dedup_window_ms: int = 120_000,
+        trace: bool = False,
+    ) -> None:
+        self.seed = seed
+        self.clock = VirtualClock(start_ms)
+        self._rng = random.Random(seed)
+        self._topics: dict[str, Topic] = {}
+        self._consumers: list[Consumer] = []  # every consumer ever, in creation order
+        self._members = 0
+        self._dedup_window_ms = dedup_window_ms
+        self.rebalances: list[RebalanceEvent] = []  # in order; tests inspect them
+        self._tracing = trace
+        # With trace=True: one tuple per observable step. Off by default, as it costs a
+        # tuple per delivery and per ack on the hot path.
+        self.trace: list[tuple[object, ...]] = []
+
+    # -- topics ------------------------------------------------------------------------
+
+    @property
+    def now(self) -> int:
+        """Virtual time in ms."""
+        return self.clock.now
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """Topic names, in creation order (dead-letter topics included)."""
+        return tuple(self._topics)
+
+    def topic_config(self, name: str) -> TopicConfig:
+        """The settings ``name`` was created with."""
+        return self._topic(name).config
+
+    def _topic(self, name: str) -> Topic:
+        topic = self._topics.get(name)
+        if topic is None:
+            raise UnknownTopicError(name)
+        return topic
+
+    def create_topic(
+        self,
+        name: str,
+        partitions: int = 1,
+        retention_ms: int | None = None,
+        retention_bytes: int | None = None,
+        compact: bool = False,
+        dead_letter: bool = True,
+        *,
+        dedup_window_ms: int | None = None,
+    ) -> TopicConfig:
+        """Create ``name`` (and ``<name>.dlq`` when ``dead_letter``)."""
+        if not isinstance(name, str) or not name:
+            raise InvalidArgumentError(f"topic name must be a non-empty str, got {name!r}")
+        if name in self._topics:
+            raise TopicExistsError(name)
+        if not isinstance(partitions, int) or partitions < 1:
+            raise InvalidArgumentError(f"partitions of {name!r} must be >= 1, got {partitions}")
+        for label, limit in (("retention_ms", retention_ms), ("retention_bytes", retention_bytes)):
+            if limit is not None and limit < 0:
+                raise InvalidArgumentError(f"{label} of {name!r} must be >= 0, got {limit}")
+        window = self._dedup_window_ms if dedup_window_ms is None else dedup_window_ms
+        if window < 0:
+            raise InvalidArgumentError(f"dedup_window_ms of {name!r} must be >= 0, got {window}")
+        config = TopicConfig(
+            name, partitions, retention_ms, retention_bytes, compact, dead_letter, window
+        )
+        self._topics[name] = Topic(config)
+        dlq = config.dead_letter_topic
+        if dlq is not None and dlq not in self._topics:
+            self._topics[dlq] = Topic(TopicConfig(dlq, dead_letter=False, dedup_window_ms=window))
+        self._trace("create_topic", name, partitions)
+        return config
+
+    # -- producing ---------------------------------------------------------------------
+
+    def publish(
+        self,
+        topic: str,
+        value: object,
+        key: Key = None,
+        headers: Mapping[str, str | bytes] | None = None,
+        msg_id: str | None = None,
+    ) -> PublishResult:
+        """Append a record; returns where it landed (or where it first landed, if dup)."""
+        t = self._topics.get(topic)
+        if t is None:
+            raise UnknownTopicError(topic)
+        # Validate everything before touching state (the rng is state too).
+        if type(value) is bytes:
+            data, is_json = value, False
+        else:
+            data, is_json = encode_value(value, topic)
+        size = len(data)
+        if key is not None:
+            if isinstance(key, str):
+                size += len(key.encode())
+            elif isinstance(key, bytes):
+                size += len(key)
+            else:
+                raise SerializationError(
+                    f"key published to {topic!r} must be str or bytes, got {type(key).__name__}"
+                )
+        if headers:
+            hdrs, hsize = _check_headers(headers, topic)
+            size += hsize
+        else:
+            hdrs = EMPTY_HEADERS
+        now = self.clock.now
+        if msg_id is not None:
+            if not isinstance(msg_id, str):
+                raise SerializationError(
+                    f"msg_id published to {topic!r} must be str, got {type(msg_id).__name__}"
+                )
+            first = t.seen(msg_id, now)
+            if first is not None:
+                t.stats.duplicates += 1
+                self._trace("duplicate", topic, msg_id)
+                return first._replace(duplicate=True)
+        n = t.config.partitions
+        if key is not None:
+            p = partition_for(key, n)
+        elif n > 1:
+            p = int(self._rng.random() * n)
+        else:
+            p = 0
+        log = t.logs[p]
+        offset = log.end_offset
+        log.append(Record(topic, p, offset, now, key, data, is_json, hdrs, size))
+        if t.config.retention_bytes is not None:
+            t.stats.expired += log.trim_to_bytes(t.config.retention_bytes)
+        t.stats.published += 1
+        result = PublishResult(topic, p, offset, now)
+        if msg_id is not None:
+            t.remember(msg_id, result, now)
+        if self._tracing:
+            self._trace("publish", topic, p, offset, key, data)
+        return result
+
+    # -- consuming ---------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        topic: str,
+        group: str,
+        *,
+        max_deliveries: int = 5,
+        ack_timeout_ms: int = 30_000,
+        max_in_flight: int = 100,
+        mode: Mode = "partitioned",
+        start: Literal["earliest", "latest"] = "earliest",
+    ) -> Consumer:
+        """Join ``group`` on ``topic``; the group rebalances.
+
+        ``mode="partitioned"`` (Kafka) gives each partition to one member;
+        ``mode="shared"`` (RabbitMQ queue, JetStream pull consumer, Redis Streams group)
+        lets every member take the next record of any partition. The mode and ``start``
+        are fixed by the group's first member.
+        """
+        t = self._topic(topic)
+        for label, val, low in (
+            ("max_deliveries", max_deliveries, 1),
+            ("ack_timeout_ms", ack_timeout_ms, 1),
+            ("max_in_flight", max_in_flight, 1),
+        ):
+            if not isinstance(val, int) or val < low:
+                raise InvalidArgumentError(f"{label} must be an int >= {low}, got {val!r}")
+        if mode not in ("partitioned", "shared"):
+            raise InvalidArgumentError(f"mode must be 'partitioned' or 'shared', got {mode!r}")
+        if start not in ("earliest", "latest"):
+            raise InvalidArgumentError(f"start must be 'earliest' or 'latest', got {start!r}")
+        state = t.groups.get(group)
+        if state is None:
+            state = t.groups[group] = GroupState(self, t, group, mode)
+            if start == "latest":
+                for ps in state.parts:
+                    ps.next_offset = ps.log.end_offset
+        elif state.mode != mode and state.members:
+            raise InvalidArgumentError(
+                f"group {group!r} on {topic!r} is {state.mode!r}; cannot join as {mode!r}"
+            )
+        state.mode = mode
+        self._members += 1
+        consumer = Consumer(
+            state, f"{group}-{self._members}", max_deliveries, ack_timeout_ms, max_in_flight
+        )
+        self._consumers.append(consumer)
+        state.members.append(consumer)
+        state.rebalance("join", consumer.member_id)
+        return consumer
+
+    def _group(self, group: str, topic: str) -> GroupState:
+        t = self._topic(topic)
+        state = t.groups.get(group)
+        if state is None:  # seeking a group before it subscribes positions it, as in Kafka
+            state = t.groups[group] = GroupState(self, t, group, "partitioned")
+        return state
+
+    def seek(
+        self,
+        group: str,
+        topic: str,
+        *,
+        offset: int | None = None,
+        timestamp: int | None = None,
+        to: Literal["earliest", "latest"] | None = None,
+        partition: int | None = None,
+    ) -> dict[int, int]:
+        """Move ``group`` on ``topic`` (all partitions, or one) and return the new offsets.
+
+        Exactly one of ``offset``, ``timestamp`` (Kafka's offsetsForTimes: the first
+        record at or after it, else the log end) or ``to``. Unsettled deliveries of the
+        moved partitions are dropped: acking them raises ``StaleDeliveryError``. An
+        offset below the log start (removed by retention) moves to the log start.
+        """
+        t = self._topic(topic)
+        given = [x is not None for x in (offset, timestamp, to)]
+        if sum(given) != 1:
+            raise InvalidArgumentError("seek takes exactly one of offset=, timestamp= or to=")
+        if to is not None and to not in ("earliest", "latest"):
+            raise InvalidArgumentError(f"to must be 'earliest' or 'latest', got {to!r}")
+        if partition is not None and not 0 <= partition < t.config.partitions:
+            raise InvalidOffsetError(
+                f"partition {partition} of {topic!r} does not exist"
+                f" (it has {t.config.partitions})"
+            )
+        targets: dict[int, int] = {}
+        parts = range(t.config.partitions) if partition is None else (partition,)
+        for p in parts:
+            log = t.logs[p]
+            if offset is not None:
+                if offset < 0 or offset > log.end_offset:
+                    raise InvalidOffsetError(
+                        f"offset {offset} is outside {topic!r} partition {p}"
+                        f" (0..{log.end_offset})"
+                    )
+                targets[p] = max(offset, log.start_offset)
+            elif timestamp is not None:
+                targets[p] = log.offset_for_time(timestamp)
+            else:
+                targets[p] = log.start_offset if to == "earliest" else log.end_offset
+        state = self._group(group, topic)
+        for p, target in targets.items():
+            state.parts[p].reset(target)
+        self._trace("seek", group, topic, tuple(sorted(targets.items())))
+        return targets
+
+    def committed(self, group: str, topic: str) -> dict[int, int]:
+        """The group's committed offset per partition (lowest unsettled offset)."""
+        state = self._topic(topic).groups.get(group)
+        if state is None:
+            return {}
+        return {ps.partition: ps.committed for ps in state.parts}
+
+    # -- time --------------------------------------------------------------------------
+
+    def advance(self, ms: int) -> int:
+        """Move virtual time forward by ``ms``, firing due timers in time order.
+
+        Timers are nack delays and ack deadlines; at one instant nack delays fire first,
+        then ack deadlines by consumer age. Retention and compaction run at the end.
+        Returns the new time.
+        """
+        self.clock.check_delay("advance", ms)
+        clock = self.clock
+        target = clock.now + ms
+        while True:
+            due = clock.next_due()
+            open_consumers = [c for c in self._consumers if c._inflight]
+            for c in open_consumers:
+                d = c.next_deadline()
+                if d is not None and (due is None or d < due):
+                    due = d
+            if due is None or due > target:
+                break
+            clock.now = max(clock.now, due)
+            clock.fire_due()
+            for c in open_consumers:
+                c.expire(clock.now)
+        clock.now = target
+        for t in self._topics.values():
+            if t.config.retention_ms is not None or t.config.compact:
+                t.apply_retention(target)
+        self._trace("advance", ms, target)
+        return target
+
+    def compact(self, topic: str) -> int:
+        """Compact ``topic`` now (it also happens on every advance); returns removed."""
+        t = self._topic(topic)
+        removed = 0
+        for log in t.logs:
+            removed += log.compact()
+        t.stats.expired += removed
+        return removed
+
+    # -- dead letters ------------------------------------------------------------------
+
+    def _dead_letter(self, delivery: Delivery, reason: str, error: str) -> None:
+        record = delivery.record
+        t = self._topics[record.topic]
+        bucket = t.stats.dead_lettered if t.config.dead_letter else t.stats.discarded
+        bucket[reason] = bucket.get(reason, 0) + 1
+        self._trace("dead_letter", delivery.group, record.partition, record.offset, reason)
+        if not t.config.dead_letter:
+            return
+        headers = MappingProxyType(
+            {
+                **record.headers,
+                "x-dead-letter-reason": reason,
+                "x-attempts": str(delivery.attempt),
+                "x-last-error": error,
+                "x-original-topic": record.topic,
+                "x-original-partition": str(record.partition),
+                "x-original-offset": str(record.offset),
+                "x-original-timestamp": str(record.timestamp),
+                "x-original-group": delivery.group,
+            }
+        )
+        now = self.clock.now
+        t.dead_letters.append(
+            DeadLetter(record, delivery.group, delivery.attempt, reason, error, now, headers)
+        )
+        dlq = self._topics.get(f"{record.topic}.dlq")
+        if dlq is not None:
+            log = dlq.logs[0]
+            log.append(
+                record._replace(
+                    topic=dlq.config.name,
+                    partition=0,
+                    offset=log.end_offset,
+                    timestamp=now,
+                    headers=headers,
+                )
+            )
+            dlq.stats.published += 1
+
+    def dead_letters(self, topic: str) -> list[DeadLetter]:
+        """Records of ``topic`` that some group gave up on, oldest first."""
+        return list(self._topic(topic).dead_letters)
+
+    # -- observing ---------------------------------------------------------------------
+
+    def records(self, topic: str, partition: int = 0) -> list[Record]:
+        """The retained log of one partition (for assertions and replay by hand)."""
+        t = self._topic(topic)
+        if not 0 <= partition < t.config.partitions:
+            raise InvalidOffsetError(f"partition {partition} of {topic!r} does not exist")
+        return t.logs[partition].records()
+
+    def metrics(self) -> BrokerMetrics:
+        """A snapshot of counters, lag, in-flight and latency percentiles."""
+        topics: dict[str, TopicMetrics] = {}
+        parts: list[PartitionMetrics] = []
+        for name, t in self._topics.items():
+            s = t.stats
+            topics[name] = TopicMetrics(
+                topic=name,
+                partitions=t.config.partitions,
+                published=s.published,
+                duplicates=s.duplicates,
+                delivered=s.delivered,
+                redelivered=s.redelivered,
+                consumed=s.acked,
+                dead_lettered=MappingProxyType(dict(sorted(s.dead_lettered.items()))),
+                discarded=MappingProxyType(dict(sorted(s.discarded.items()))),
+                expired=s.expired,
+                retained_records=sum(len(log) for log in t.logs),
+                retained_bytes=sum(log.bytes for log in t.logs),
+                latency=LatencySummary.from_histogram(s.latency),
+            )
+            for gname, g in t.groups.items():
+                for ps in g.parts:
+                    in_flight, pending = ps.counts()
+                    committed = ps.committed
+                    parts.append(
+                        PartitionMetrics(
+                            group=gname,
+                            topic=name,
+                            partition=ps.partition,
+                            log_start_offset=ps.log.start_offset,
+                            log_end_offset=ps.log.end_offset,
+                            committed=committed,
+                            lag=ps.log.end_offset - committed,
+                            in_flight=in_flight,
+                            pending=pending + ps.log.count_from(ps.next_offset),
+                            owner=ps.owner.member_id if ps.owner and g.mode != "shared" else None,
+                        )
+                    )
+        return BrokerMetrics(self.clock.now, MappingProxyType(topics), tuple(parts))
+
+    def _trace(self, *step: object) -> None:
+        if self._tracing:
+            self.trace.append((self.clock.now, *step))
+
+    def trace_bytes(self) -> bytes:
+        """The trace as canonical bytes, for byte-for-byte determinism checks."""
+        return "\n".join(repr(step) for step in self.trace).encode()

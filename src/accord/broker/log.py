@@ -1,0 +1,145 @@
+"""One partition's append-only log: offsets, retention by time and size, compaction."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from .partitioning import key_bytes
+from .records import Record
+
+
+def _offset_of(record: Record) -> int:
+    return record.offset
+
+
+def _timestamp_of(record: Record) -> int:
+    return record.timestamp
+
+
+class PartitionLog:
+    """Records of one partition, oldest first.
+
+    Offsets are never reused. Retention drops records from the head; compaction drops
+    them from the middle, leaving gaps, so lookups go by offset (bisect), with a direct
+    index as the fast path while the log has no gaps.
+    """
+
+    __slots__ = ("_head", "_records", "bytes", "end_offset", "removed")
+
+    def __init__(self) -> None:
+        # A list with a moving head instead of a deque: bisect needs random access.
+        self._records: list[Record] = []
+        self._head = 0
+        self.end_offset = 0  # the next offset to be written (Kafka's log-end offset)
+        self.bytes = 0  # sum of record sizes still retained
+        self.removed = 0  # records deleted by retention or compaction, ever
+
+    def __len__(self) -> int:
+        return len(self._records) - self._head
+
+    @property
+    def start_offset(self) -> int:
+        """The oldest retained offset (``end_offset`` when the log is empty)."""
+        if self._head < len(self._records):
+            return self._records[self._head].offset
+        return self.end_offset
+
+    def append(self, record: Record) -> None:
+        """Add a record written with offset ``end_offset``."""
+        self._records.append(record)
+        self.end_offset = record.offset + 1
+        self.bytes += record.size
+
+    def index_at_or_after(self, offset: int) -> int:
+        """List index of the first retained record with offset >= ``offset``."""
+        records = self._records
+        head = self._head
+        if head < len(records):
+            i = head + offset - records[head].offset
+            if head <= i < len(records) and records[i].offset == offset:
+                return i  # no gap: direct
+        return bisect_left(records, offset, lo=head, key=_offset_of)
+
+    def read(self, offset: int, limit: int) -> list[Record]:
+        """Up to ``limit`` retained records from ``offset`` on (skipping gaps)."""
+        i = self.index_at_or_after(offset)
+        return self._records[i : i + limit]
+
+    def count_from(self, offset: int) -> int:
+        """How many retained records have offset >= ``offset``."""
+        return len(self._records) - self.index_at_or_after(offset)
+
+    def get(self, offset: int) -> Record | None:
+        """The record at ``offset`` if it is still retained."""
+        i = self.index_at_or_after(offset)
+        records = self._records
+        if i < len(records) and records[i].offset == offset:
+            return records[i]
+        return None
+
+    def records(self) -> list[Record]:
+        """A copy of the retained records, oldest first."""
+        return self._records[self._head :]
+
+    def offset_for_time(self, timestamp: int) -> int:
+        """Kafka's ``offsetsForTimes``: the first offset whose timestamp >= ``timestamp``.
+
+        ``end_offset`` when every retained record is older. Timestamps are the virtual
+        clock at publish, so they never decrease along the log and bisect is exact.
+        """
+        i = bisect_left(self._records, timestamp, lo=self._head, key=_timestamp_of)
+        return self._records[i].offset if i < len(self._records) else self.end_offset
+
+    def _drop_head(self, count: int) -> None:
+        records = self._records
+        for r in records[self._head : self._head + count]:
+            self.bytes -= r.size
+        self._head += count
+        self.removed += count
+        # Compact the list now and then, so trimming stays amortised O(1).
+        if self._head > 1024 and self._head * 2 > len(records):
+            del records[: self._head]
+            self._head = 0
+
+    def expire_before(self, cutoff: int) -> int:
+        """Retention by time: drop records with timestamp < ``cutoff``; returns the count."""
+        i = bisect_left(self._records, cutoff, lo=self._head, key=_timestamp_of)
+        count = i - self._head
+        if count:
+            self._drop_head(count)
+        return count
+
+    def trim_to_bytes(self, limit: int) -> int:
+        """Retention by size: drop oldest records until ``bytes <= limit``.
+
+        The newest record always stays, as Kafka never deletes the active segment.
+        """
+        records = self._records
+        count = 0
+        total = self.bytes
+        i = self._head
+        last = len(records) - 1
+        while total > limit and i < last:
+            total -= records[i].size
+            i += 1
+            count += 1
+        if count:
+            self._drop_head(count)
+        return count
+
+    def compact(self) -> int:
+        """Keep only the newest record per key (keyless records all stay); returns removed."""
+        live = self._records[self._head :]
+        # Keys compare as bytes, as on the wire: "a" and b"a" are the same key.
+        newest: dict[bytes, int] = {}
+        for r in live:
+            if r.key is not None:
+                newest[key_bytes(r.key)] = r.offset
+        kept = [r for r in live if r.key is None or newest[key_bytes(r.key)] == r.offset]
+        removed = len(live) - len(kept)
+        if removed:
+            self._records = kept
+            self._head = 0
+            self.bytes = sum(r.size for r in kept)
+            self.removed += removed
+        return removed
