@@ -1,7 +1,8 @@
-"""The ``accord`` command: a thin click front end over the library."""
+"""The ``accord`` command: a thin click front end; each command lives in `accord.commands`."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Sequence
 
@@ -10,6 +11,9 @@ import click
 from accord import __version__
 from accord.errors import AccordError
 
+FORMATS = click.Choice(["text", "json", "sarif", "junit", "github"])
+SIMPLE_FORMATS = click.Choice(["text", "json"])
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="accord")
@@ -17,10 +21,47 @@ def cli() -> None:
     """Keep the contracts between event producers and consumers honest."""
 
 
+@cli.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def lint_command(paths: tuple[str, ...], fmt: str) -> int:
+    """Run the governance rules on the registry, or on files in it."""
+    from accord.commands import lint
+
+    return lint.run(paths, fmt)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+def rules_command(fmt: str) -> int:
+    """List the lint rules, with the severity the policy gives each."""
+    from accord.commands import rules
+
+    return rules.run(fmt)
+
+
+@cli.group("schema")
+def schema_group() -> None:
+    """Print Accord's own JSON Schemas, for editors (yaml-language-server)."""
+
+
+@schema_group.command("contract")
+def schema_contract() -> int:
+    """The JSON Schema of a contract file."""
+    from accord.registry import contract_schema
+
+    click.echo(json.dumps(contract_schema(), indent=2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; map AccordError to a clean message and exit 2."""
+    """Run the CLI: AccordError is a clean message and exit 2; usage errors exit 2."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="accord",
+            standalone_mode=False,
+        )
     except AccordError as exc:
         click.echo(f"error: {exc}", err=True)
         return exc.exit_code
@@ -32,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 2
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,1 @@
+"""Example Accord plugins for this repository's registry."""

@@ -1,0 +1,41 @@
+"""A finding: one thing a governance check reports, with where and how bad."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accord.errors import Location
+
+SEVERITY_RANK = {"error": 2, "warning": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule's or the compatibility gate's verdict on one place in one file."""
+
+    rule: str
+    severity: str
+    """error | warning"""
+    message: str
+    location: Location
+    pointer: str = ""
+    event: str | None = None
+    fix: str | None = None
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line or 0, loc.column or 0, self.rule, self.message)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.location.file,
+            "line": self.location.line,
+            "column": self.location.column,
+            "pointer": self.pointer,
+            "event": self.event,
+            "fix": self.fix,
+        }

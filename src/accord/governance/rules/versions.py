@@ -1,0 +1,140 @@
+"""Rules on a contract's versions: numbering, lifecycle dates, key and examples."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jsonschema import validators
+
+from accord.governance.rules.base import Context, Issue, Rule
+from accord.registry.model import Contract
+
+
+class VersionsConsecutive(Rule):
+    id = "versions-consecutive"
+    summary = "Versions are numbered 1, 2, 3 … with no gaps."
+    description = (
+        "A gap reads as a deleted version. Retire a version (`status: retired`) instead of "
+        "removing it, so that its number is never reused."
+    )
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        for expected, version in enumerate(contract.versions, start=1):
+            if version.number != expected:
+                yield Issue(f"version {version.number} should be version {expected}",
+                            f"/versions/{version.number}")
+                return
+
+
+class DeprecationDates(Rule):
+    id = "deprecation-dates"
+    summary = "A deprecated or retired version says since when."
+    description = (
+        "`deprecated_on` (and optionally `sunset_on`) let consumers plan their migration and "
+        "let the site show a banner with the dates."
+    )
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        for version in contract.versions:
+            at = f"/versions/{version.number}"
+            if version.status != "active" and version.deprecated_on is None:
+                yield Issue(f"version {version.number} is {version.status} but has no "
+                            "deprecated_on date", at, fix="add `deprecated_on: YYYY-MM-DD`")
+            if version.status == "active" and version.deprecated_on is not None:
+                yield Issue(f"version {version.number} has deprecated_on but is active",
+                            f"{at}/deprecated_on", fix="set `status: deprecated`")
+            if (version.sunset_on is not None and version.deprecated_on is not None
+                    and version.sunset_on < version.deprecated_on):
+                yield Issue(f"version {version.number} is sunset before it is deprecated",
+                            f"{at}/sunset_on")
+
+
+class LatestActive(Rule):
+    id = "latest-active"
+    summary = "The latest version is active: deprecating it leaves producers nothing to use."
+    description = "Deprecate a version when its successor is published, not before."
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        latest = contract.latest
+        if latest.status != "active" and any(v.status == "active" for v in contract.versions):
+            yield Issue(f"version {latest.number} is the latest but is {latest.status}",
+                        f"/versions/{latest.number}")
+
+
+class RootObject(Rule):
+    id = "root-object"
+    summary = "An event payload is a JSON object."
+    description = "Keys, envelopes and generated classes all need named fields at the root."
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        for version in contract.versions:
+            schema = version.resolved
+            target = schema
+            if isinstance(schema, dict) and set(schema) <= {"$ref", "$defs", "$schema"}:
+                ref = str(schema.get("$ref", ""))
+                target = schema.get("$defs", {}).get(ref.rpartition("/")[2], schema)
+            if not (isinstance(target, dict) and target.get("type") == "object"):
+                yield Issue(f"version {version.number}: the schema's root is not `type: object`",
+                            f"/versions/{version.number}/schema")
+
+
+class KeyRequired(Rule):
+    id = "key-required"
+    summary = "The partition key is a required top-level field of every active version."
+    description = (
+        "Per-key ordering depends on every event carrying its key. The field named by `key:` "
+        "must be declared in `properties` and listed in `required`."
+    )
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        if contract.key is None:
+            return
+        for version in contract.versions:
+            if not version.active:
+                continue
+            schema = version.resolved if isinstance(version.resolved, dict) else {}
+            if contract.key not in schema.get("properties", {}):
+                yield Issue(f"version {version.number} does not declare key field "
+                            f"{contract.key!r}", f"/versions/{version.number}/schema")
+            elif contract.key not in schema.get("required", ()):
+                yield Issue(f"version {version.number} does not require key field "
+                            f"{contract.key!r}", f"/versions/{version.number}/schema",
+                            fix=f"add {contract.key} to required")
+
+
+class ExamplesValid(Rule):
+    id = "examples-valid"
+    summary = "Every example validates against its version's schema."
+    description = (
+        "Examples are documentation, test data and the simulator's seeds; an invalid one "
+        "teaches the wrong payload. `format` is an annotation and is not checked."
+    )
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        for version in contract.versions:
+            if not version.examples:
+                continue
+            cls = validators.validator_for(version.resolved)
+            validator = cls(version.resolved)
+            for i, example in enumerate(version.examples):
+                errors = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
+                for error in errors[:3]:
+                    path = "".join(f"/{p}" for p in error.absolute_path)
+                    yield Issue(
+                        f"example {i + 1} of version {version.number} is invalid at "
+                        f"{path or '/'}: {error.message}",
+                        f"/versions/{version.number}/examples/{i}{path}",
+                    )
+
+
+class ExamplesPresent(Rule):
+    id = "examples-present"
+    severity = "warning"
+    summary = "Every active version has at least one example."
+    description = "An example is the fastest way for a consumer to understand a payload."
+
+    def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
+        for version in contract.versions:
+            if version.active and not version.examples:
+                yield Issue(f"version {version.number} has no examples",
+                            f"/versions/{version.number}")
