@@ -1,7 +1,164 @@
+"""The CLI, run in-process as a user runs it: exact output and exit codes."""
+
+import json
+import subprocess
+import sys
+from xml.etree import ElementTree as ET
+
+import pytest
+from tests.support import MINIMAL, REPO
+
 from accord import __version__
 from accord.cli import main
 
+BROKEN = MINIMAL.replace("owner: team-orders\n", "").replace(
+    "order_id: {type: string, description: The order.}", "order_id: {type: string}"
+)
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
 
 def test_version(capsys):
-    assert main(["--version"]) == 0
-    assert capsys.readouterr().out == f"accord, version {__version__}\n"
+    assert run(capsys, "--version") == (0, f"accord, version {__version__}\n", "")
+
+
+def test_python_dash_m_accord():
+    result = subprocess.run([sys.executable, "-m", "accord", "--version"],
+                            capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (0, f"accord, version {__version__}\n")
+
+
+def test_lint_clean(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": MINIMAL})
+    assert run(capsys, "lint") == (0, "0 errors, 0 warnings in 1 file checked\n", "")
+
+
+def test_lint_findings_text(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN})
+    code, out, _ = run(capsys, "lint")
+    assert code == 1
+    assert out == (
+        "contracts/orders/order_placed.yaml:1:1: error [owner-present] owner is missing\n"
+        "    fix: add `owner:` to the file\n"
+        "contracts/orders/order_placed.yaml:14:9: warning [property-description] "
+        "property 'order_id' has no description\n"
+        "1 error, 1 warning in 1 file checked\n"
+    )
+
+
+def test_lint_warnings_only_exit_zero(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN.replace(
+        "summary:", "owner: team-orders\nsummary:")})
+    assert run(capsys, "lint")[0] == 0
+
+
+def test_lint_json(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN})
+    code, out, _ = run(capsys, "lint", "--format", "json")
+    document = json.loads(out)
+    assert code == 1
+    assert document["summary"] == {"errors": 1, "warnings": 1, "files": 1}
+    assert document["findings"][0] == {
+        "rule": "owner-present", "severity": "error", "message": "owner is missing",
+        "file": "contracts/orders/order_placed.yaml", "line": 1, "column": 1, "pointer": "",
+        "event": "orders.OrderPlaced", "fix": "add `owner:` to the file",
+    }
+
+
+def test_lint_sarif(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN})
+    code, out, _ = run(capsys, "lint", "--format", "sarif")
+    assert code == 1
+    sarif = json.loads(out)
+    assert sarif["version"] == "2.1.0"
+    run_ = sarif["runs"][0]
+    ids = [rule["id"] for rule in run_["tool"]["driver"]["rules"]]
+    result = run_["results"][0]
+    assert ids[result["ruleIndex"]] == result["ruleId"] == "owner-present"
+    assert result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "contracts/orders/order_placed.yaml"},
+        "region": {"startLine": 1, "startColumn": 1},
+    }
+
+
+def test_lint_junit(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN,
+                "contracts/orders/order_paid.yaml": MINIMAL.replace("OrderPlaced", "OrderPaid")})
+    code, out, _ = run(capsys, "lint", "--format", "junit")
+    assert code == 1
+    root = ET.fromstring(out.split("\n", 1)[1])
+    suite = root.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    failing = [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert failing == ["contracts/orders/order_placed.yaml"]
+
+
+def test_lint_github(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN})
+    code, out, _ = run(capsys, "lint", "--format", "github")
+    assert code == 1
+    assert out.splitlines() == [
+        "::error file=contracts/orders/order_placed.yaml,line=1,col=1,title=owner-present::"
+        "owner is missing Fix: add `owner:` to the file",
+        "::warning file=contracts/orders/order_placed.yaml,line=14,col=9,"
+        "title=property-description::property 'order_id' has no description",
+    ]
+
+
+def test_lint_named_files_only(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": BROKEN,
+                "contracts/orders/order_paid.yaml": MINIMAL.replace("OrderPlaced", "OrderPaid")})
+    assert run(capsys, "lint", "contracts/orders/order_paid.yaml")[:2] == (
+        0, "0 errors, 0 warnings in 1 file checked\n")
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "message"),
+    [
+        ({"contracts/orders/a.yaml": "event: [\n"}, [],
+         "error: contracts/orders/a.yaml:2:1: invalid YAML: "),
+        ({"contracts/orders/a.yaml": MINIMAL + "event: again\n"}, [],
+         "error: contracts/orders/a.yaml:18:1: duplicate key 'event' (first at line 1)"),
+        ({}, ["nope.yaml"], "error: nope.yaml: no such file"),
+        ({"governance/policy.yaml": "compatibility: SIDEWAYS\n"}, [],
+         "error: governance/policy.yaml:1:1: compatibility must be one of"),
+    ],
+)
+def test_bad_input_exits_2_without_traceback(capsys, write_tree, files, args, message):
+    write_tree({"contracts/orders/order_placed.yaml": MINIMAL, **files})
+    code, out, err = run(capsys, "lint", *args)
+    assert code == 2
+    assert err.startswith(message), err
+    assert "Traceback" not in err + out
+
+
+def test_usage_error_exits_2(capsys):
+    code, _, err = run(capsys, "lint", "--format", "yaml")
+    assert code == 2 and "Invalid value for '--format'" in err
+
+
+def test_schema_contract_is_the_published_schema(capsys):
+    code, out, _ = run(capsys, "schema", "contract")
+    published = json.loads((REPO / "src/accord/registry/contract.schema.json").read_text())
+    assert code == 0 and json.loads(out) == published
+
+
+def test_rules_catalog(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) >= 16
+    assert {"id": "pii-retention", "severity": "error", "default": "error",
+            "summary": rows[-1]["summary"]} == rows[-1]
+
+
+def test_example_registry_lints_clean(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    code, out, _ = run(capsys, "lint")
+    assert code == 0, out
+    assert out.startswith("0 errors, 0 warnings in ")

@@ -61,6 +61,6 @@ def open_workspace(paths: Sequence[str] = ()) -> Workspace:
     root, only = _root_and_only(paths, config)
     root_display = display(root)
     registry = load_registry(root_display)
-    policy = load_policy(config.policy)
+    policy = load_policy(display(config.policy))
     rules = load_rules(config.plugins, config.base)
     return Workspace(config, root_display, registry, policy, rules, only)

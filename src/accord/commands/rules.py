@@ -6,6 +6,7 @@ import json
 
 import click
 
+from accord.commands.common import display
 from accord.config import find_config
 from accord.governance.lint import severity_of
 from accord.governance.plugins import load_rules
@@ -14,7 +15,7 @@ from accord.registry import load_policy
 
 def run(fmt: str) -> int:
     config = find_config()
-    policy = load_policy(config.policy)
+    policy = load_policy(display(config.policy))
     rules = load_rules(config.plugins, config.base)
     rows = [
         {"id": r.id, "severity": severity_of(r, policy), "default": r.severity,

@@ -102,8 +102,17 @@ class Loader:
         error = best_match(_contract_validator().iter_errors(document))
         if error is not None:
             pointer = "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
-            what = f"at {pointer}: " if pointer else ""
-            raise LoadError(f"not a valid contract file: {what}{error.message}",
+            message = error.message
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                allowed = error.schema.get("properties", {})
+                unknown = sorted(k for k in error.instance
+                                 if k not in allowed and not k.startswith("x-"))
+                if unknown:
+                    pointer += f"/{_escape(unknown[0])}"
+                    message = (f"unknown key {unknown[0]!r}; expected one of "
+                               f"{', '.join(allowed)} or an x- extension")
+            what = f"at {pointer}: " if pointer and "unknown key" not in message else ""
+            raise LoadError(f"not a valid contract file: {what}{message}",
                             source.locate(pointer))
         versions = []
         for number in sorted(document["versions"], key=int):

@@ -1,0 +1,147 @@
+"""Each built-in rule fires on what it is about, and only there."""
+
+import pytest
+from tests.support import MINIMAL, REPO
+
+from accord.governance.lint import lint
+from accord.governance.plugins import load_rules
+from accord.registry import Policy, RuleSetting, load_registry
+
+
+def _lint(write_tree, text, policy=None, path="orders/order_placed.yaml", extra=None):
+    files = {f"contracts/{path}": text, **(extra or {})}
+    root = write_tree(files)
+    assert root.samefile(".")
+    registry = load_registry("contracts")
+    return lint(registry, policy or Policy(), load_rules())
+
+
+def _rules(report):
+    return [(f.rule, f.location.line, f.message) for f in report.findings]
+
+
+def test_minimal_contract_is_clean(write_tree):
+    assert _rules(_lint(write_tree, MINIMAL)) == []
+
+
+def test_example_registry_is_clean():
+    from accord.registry import load_policy
+
+    registry = load_registry(REPO / "contracts")
+    policy = load_policy(REPO / "governance/policy.yaml")
+    report = lint(registry, policy, load_rules(["plugins.retention_rule"], REPO))
+    assert report.findings == ()
+    assert len(report.files) == len(registry.contracts) + len(registry.shared)
+
+
+@pytest.mark.parametrize(
+    ("edit", "rule", "line"),
+    [
+        (("event: orders.OrderPlaced", "event: orders.order_placed"), "event-name", 1),
+        (("event: orders.OrderPlaced", "event: orders.PlaceOrder"), "event-past-tense", 1),
+        (("owner: team-orders\n", ""), "owner-present", 1),
+        (("summary: A customer placed an order.\n", ""), "summary-present", 1),
+        (("producers: [order-service]\n", ""), "producers-present", 1),
+        (("consumers: [email-service]\n", ""), "consumers-present", 1),
+        (("consumers: [email-service]", "consumers: [EmailService]"), "service-name", 7),
+        (("channel: orders", "channel: Orders_Topic"), "channel-name", 4),
+        (("  1:\n", "  2:\n"), "versions-consecutive", 9),
+        (("  1:\n", "  1:\n    status: deprecated\n"), "deprecation-dates", 9),
+        (("      type: object\n", "      type: array\n"), "root-object", 10),
+        (("      required: [order_id]\n", ""), "key-required", 10),
+        (("{order_id: o-1}", "{order_id: 1}"), "examples-valid", 17),
+        (("    examples:\n      - {order_id: o-1}\n", ""), "examples-present", 9),
+        (("order_id: {type: string, description: The order.}",
+          "order_id: {type: string, description: The order.}\n        OrderTotal: "
+          "{type: integer, description: x}"), "field-case", 16),
+        (("order_id: {type: string, description: The order.}",
+          "order_id: {type: string}"), "property-description", 15),
+        (("      additionalProperties: false\n", ""), "open-content-reason", 10),
+        (("required: [order_id]", "required: [order_id, total]"), "required-declared", 13),
+        (("order_id: {type: string, description: The order.}",
+          "order_id: {type: string, description: The order., pattern: '^\\d+$'}"),
+         "portable-pattern", 15),
+    ],
+)
+def test_each_rule_fires(write_tree, edit, rule, line):
+    old, new = edit
+    assert old in MINIMAL
+    found = _rules(_lint(write_tree, MINIMAL.replace(old, new, 1)))
+    assert rule in [r for r, _, _ in found], found
+    assert next(ln for r, ln, _ in found if r == rule) == line
+
+
+def test_enum_unique_and_no_remote_dynamic_ref(write_tree):
+    text = MINIMAL.replace(
+        "order_id: {type: string, description: The order.}",
+        "order_id: {enum: [a, b, a], description: The order.}\n"
+        "        other: {$dynamicRef: 'https://example.org/x', description: x}",
+    ).replace("{order_id: o-1}", "{order_id: a}")
+    found = [r for r, _, _ in _rules(_lint(write_tree, text))]
+    assert "enum-unique" in found and "no-remote-ref" in found
+
+
+def test_shared_documents_are_linted(write_tree):
+    text = MINIMAL.replace("order_id: {type: string, description: The order.}",
+                           "order_id: {$ref: ../_shared/ids.yaml, description: The order.}"
+                           ).replace("o-1", "o1")
+    report = _lint(write_tree, text, extra={"contracts/_shared/ids.yaml": "type: string\n"
+                                            "pattern: '^\\w+$'\n"})
+    assert [(f.rule, str(f.location)) for f in report.findings] == [
+        ("portable-pattern", "contracts/_shared/ids.yaml:2:1")
+    ]
+
+
+def test_in_file_suppression(write_tree):
+    text = "x-accord-ignore: [owner-present]\n" + MINIMAL.replace("owner: team-orders\n", "")
+    assert _rules(_lint(write_tree, text)) == []
+
+
+def test_policy_severity_and_off(write_tree):
+    text = MINIMAL.replace("owner: team-orders\n", "")
+    warn = Policy(rules={"owner-present": RuleSetting("warning")})
+    assert [f.severity for f in _lint(write_tree, text, warn).findings] == ["warning"]
+    off = Policy(rules={"owner-present": RuleSetting("off")})
+    assert _lint(write_tree, text, off).findings == ()
+
+
+def test_policy_naming_options(write_tree):
+    text = MINIMAL.replace("order_id", "orderId")
+    policy = Policy(field_case="camelCase")
+    assert _rules(_lint(write_tree, text, policy)) == []
+    assert "field-case" in [r for r, _, _ in _rules(_lint(write_tree, text))]
+
+
+def test_unknown_rule_in_policy_is_bad_input(write_tree):
+    from accord.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown rule 'no-such-rule'"):
+        _lint(write_tree, MINIMAL, Policy(rules={"no-such-rule": RuleSetting("error")}))
+
+
+def test_custom_rule_plugin_uses_the_same_interface(write_tree):
+    from accord.registry import load_policy
+
+    text = MINIMAL.replace("consumers:", "tags: [pii]\nconsumers:")
+    root = write_tree({"contracts/orders/order_placed.yaml": text})
+    rules = load_rules(["plugins.retention_rule"], REPO)
+    registry = load_registry(root / "contracts")
+    report = lint(registry, load_policy(None), rules)
+    assert [(f.rule, f.fix) for f in report.findings] == [
+        ("pii-retention", "add `x-accord-retention: P2Y` (an ISO 8601 duration)")
+    ]
+
+
+def test_broken_plugin_is_a_config_error():
+    from accord.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"plugin 'no\.such\.module' could not be imported"):
+        load_rules(["no.such.module"])
+
+
+def test_every_rule_has_id_summary_and_docs():
+    rules = load_rules(["plugins.retention_rule"], REPO)
+    assert len(rules) >= 15
+    for rule in rules:
+        assert rule.id and rule.summary and rule.description
+        assert rule.severity in ("error", "warning")
