@@ -57,12 +57,21 @@ def lint(
     findings: list[Finding] = []
     files: list[str] = []
 
-    def emit(rule: Rule, severity: str, issues: Iterable[Issue], source: SourceMap,
-             event: str | None) -> None:
+    def emit(
+        rule: Rule, severity: str, issues: Iterable[Issue], source: SourceMap, event: str | None
+    ) -> None:
         for issue in issues:
-            findings.append(Finding(rule.id, severity, issue.message,
-                                    source.locate(issue.pointer), issue.pointer, event,
-                                    issue.fix))
+            findings.append(
+                Finding(
+                    rule.id,
+                    severity,
+                    issue.message,
+                    source.locate(issue.pointer),
+                    issue.pointer,
+                    event,
+                    issue.fix,
+                )
+            )
 
     for contract in registry.contracts:
         source = contract.source
@@ -76,22 +85,29 @@ def lint(
             ctx = Context(registry, policy, options.options if options else {})
             emit(rule, severity, rule.check_contract(contract, ctx), source, contract.event)
             for version in contract.versions:
-                doc = SchemaDoc(version.schema, f"/versions/{version.number}/schema", source,
-                                contract)
+                doc = SchemaDoc(
+                    version.schema, f"/versions/{version.number}/schema", source, contract
+                )
                 emit(rule, severity, rule.check_schema(doc, ctx), source, contract.event)
     for shared in registry.shared.values():
         source = shared.source
         if only is not None and source.file not in only:
             continue
         files.append(source.file)
-        ignore = shared.document.get("x-accord-ignore", []) if isinstance(
-            shared.document, dict) else []
+        ignore = (
+            shared.document.get("x-accord-ignore", []) if isinstance(shared.document, dict) else []
+        )
         for rule, severity in active:
             if rule.id in ignore:
                 continue
             options = policy.rules.get(rule.id)
             ctx = Context(registry, policy, options.options if options else {})
-            emit(rule, severity, rule.check_schema(SchemaDoc(shared.document, "", source), ctx),
-                 source, None)
+            emit(
+                rule,
+                severity,
+                rule.check_schema(SchemaDoc(shared.document, "", source), ctx),
+                source,
+                None,
+            )
     findings.sort(key=lambda f: f.sort_key)
     return LintReport(tuple(findings), tuple(files))

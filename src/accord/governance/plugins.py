@@ -21,7 +21,9 @@ def _rules_in(module: ModuleType) -> list[type[Rule]]:
     return [
         obj
         for obj in vars(module).values()
-        if inspect.isclass(obj) and issubclass(obj, Rule) and obj.__module__ == module.__name__
+        if inspect.isclass(obj)
+        and issubclass(obj, Rule)
+        and obj.__module__ == module.__name__
         and getattr(obj, "id", None)
     ]
 

@@ -45,8 +45,9 @@ def text(findings: Sequence[Finding], files: Sequence[str], *, verb: str = "chec
     return "\n".join(lines)
 
 
-def as_json(findings: Sequence[Finding], files: Sequence[str],
-            extra: Mapping[str, object] | None = None) -> str:
+def as_json(
+    findings: Sequence[Finding], files: Sequence[str], extra: Mapping[str, object] | None = None
+) -> str:
     errors, warnings = _counts(findings)
     document = {
         "findings": [f.to_json() for f in findings],
@@ -113,14 +114,20 @@ def junit(findings: Sequence[Finding], files: Sequence[str], *, suite: str) -> s
         by_file.setdefault(f.location.file, []).append(f)
     failed = sum(1 for fs in by_file.values() if any(f.severity == "error" for f in fs))
     root = ET.Element("testsuites", name="accord", tests=str(len(by_file)), failures=str(failed))
-    suite_el = ET.SubElement(root, "testsuite", name=suite, tests=str(len(by_file)),
-                             failures=str(failed), errors="0", skipped="0")
+    suite_el = ET.SubElement(
+        root,
+        "testsuite",
+        name=suite,
+        tests=str(len(by_file)),
+        failures=str(failed),
+        errors="0",
+        skipped="0",
+    )
     for file, fs in by_file.items():
         case = ET.SubElement(suite_el, "testcase", classname=suite, name=file)
         bad = [f for f in fs if f.severity == "error"]
         if bad:
-            failure = ET.SubElement(case, "failure", message=f"{len(bad)} error(s)",
-                                    type="accord")
+            failure = ET.SubElement(case, "failure", message=f"{len(bad)} error(s)", type="accord")
             failure.text = "\n".join(f"{f.location}: [{f.rule}] {f.message}" for f in bad)
         warned = [f for f in fs if f.severity != "error"]
         if warned:

@@ -82,9 +82,7 @@ def walk(schema: JSON, at: str = "") -> Iterator[tuple[str, dict[str, JSON]]]:
         for key in _SCHEMA_MAPS:
             value = node.get(key)
             if isinstance(value, dict):
-                children.extend(
-                    (f"{pointer}/{key}/{_escape(k)}", v) for k, v in value.items()
-                )
+                children.extend((f"{pointer}/{key}/{_escape(k)}", v) for k, v in value.items())
         for key in _SCHEMA_LISTS:
             value = node.get(key)
             if isinstance(value, list):

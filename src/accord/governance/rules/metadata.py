@@ -64,8 +64,11 @@ class EventPastTense(Rule):
         name = contract.name
         if name.endswith("ed") or name.endswith(_IRREGULAR):
             return
-        yield Issue(f"event name {name!r} does not read as past tense", "/event",
-                    fix="name what happened, e.g. OrderPlaced rather than PlaceOrder")
+        yield Issue(
+            f"event name {name!r} does not read as past tense",
+            "/event",
+            fix="name what happened, e.g. OrderPlaced rather than PlaceOrder",
+        )
 
 
 class _Present(Rule):

@@ -50,8 +50,9 @@ class FieldCase(Rule):
                 continue
             for name in properties:
                 if not pattern.match(name):
-                    yield Issue(f"field {name!r} is not {case}",
-                                f"{pointer}/properties/{_escape(name)}")
+                    yield Issue(
+                        f"field {name!r} is not {case}", f"{pointer}/properties/{_escape(name)}"
+                    )
 
 
 class PropertyDescription(Rule):
@@ -70,8 +71,10 @@ class PropertyDescription(Rule):
                 continue
             for name, sub in properties.items():
                 if isinstance(sub, dict) and not sub.get("description"):
-                    yield Issue(f"property {name!r} has no description",
-                                f"{pointer}/properties/{_escape(name)}")
+                    yield Issue(
+                        f"property {name!r} has no description",
+                        f"{pointer}/properties/{_escape(name)}",
+                    )
 
 
 class OpenContentReason(Rule):
@@ -108,14 +111,13 @@ class RequiredDeclared(Rule):
             properties = node.get("properties", {})
             if not isinstance(required, list) or not isinstance(properties, dict):
                 continue
-            if node.get("patternProperties") or isinstance(
-                node.get("additionalProperties"), dict
-            ):
+            if node.get("patternProperties") or isinstance(node.get("additionalProperties"), dict):
                 continue
             for i, name in enumerate(required):
                 if name not in properties:
-                    yield Issue(f"required field {name!r} is not declared",
-                                f"{pointer}/required/{i}")
+                    yield Issue(
+                        f"required field {name!r} is not declared", f"{pointer}/required/{i}"
+                    )
 
 
 class EnumUnique(Rule):
@@ -181,5 +183,7 @@ class NoRemoteRef(Rule):
             for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
                 value = node.get(keyword)
                 if isinstance(value, str) and (urlsplit(value).scheme or value.startswith("//")):
-                    yield Issue(f"{keyword} {value!r} points outside the registry",
-                                f"{pointer}/{_escape(keyword)}")
+                    yield Issue(
+                        f"{keyword} {value!r} points outside the registry",
+                        f"{pointer}/{_escape(keyword)}",
+                    )

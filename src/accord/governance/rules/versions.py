@@ -21,8 +21,10 @@ class VersionsConsecutive(Rule):
     def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
         for expected, version in enumerate(contract.versions, start=1):
             if version.number != expected:
-                yield Issue(f"version {version.number} should be version {expected}",
-                            f"/versions/{version.number}")
+                yield Issue(
+                    f"version {version.number} should be version {expected}",
+                    f"/versions/{version.number}",
+                )
                 return
 
 
@@ -38,15 +40,25 @@ class DeprecationDates(Rule):
         for version in contract.versions:
             at = f"/versions/{version.number}"
             if version.status != "active" and version.deprecated_on is None:
-                yield Issue(f"version {version.number} is {version.status} but has no "
-                            "deprecated_on date", at, fix="add `deprecated_on: YYYY-MM-DD`")
+                yield Issue(
+                    f"version {version.number} is {version.status} but has no deprecated_on date",
+                    at,
+                    fix="add `deprecated_on: YYYY-MM-DD`",
+                )
             if version.status == "active" and version.deprecated_on is not None:
-                yield Issue(f"version {version.number} has deprecated_on but is active",
-                            f"{at}/deprecated_on", fix="set `status: deprecated`")
-            if (version.sunset_on is not None and version.deprecated_on is not None
-                    and version.sunset_on < version.deprecated_on):
-                yield Issue(f"version {version.number} is sunset before it is deprecated",
-                            f"{at}/sunset_on")
+                yield Issue(
+                    f"version {version.number} has deprecated_on but is active",
+                    f"{at}/deprecated_on",
+                    fix="set `status: deprecated`",
+                )
+            if (
+                version.sunset_on is not None
+                and version.deprecated_on is not None
+                and version.sunset_on < version.deprecated_on
+            ):
+                yield Issue(
+                    f"version {version.number} is sunset before it is deprecated", f"{at}/sunset_on"
+                )
 
 
 class LatestActive(Rule):
@@ -57,8 +69,10 @@ class LatestActive(Rule):
     def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
         latest = contract.latest
         if latest.status != "active" and any(v.status == "active" for v in contract.versions):
-            yield Issue(f"version {latest.number} is the latest but is {latest.status}",
-                        f"/versions/{latest.number}")
+            yield Issue(
+                f"version {latest.number} is the latest but is {latest.status}",
+                f"/versions/{latest.number}",
+            )
 
 
 class RootObject(Rule):
@@ -74,8 +88,10 @@ class RootObject(Rule):
                 ref = str(schema.get("$ref", ""))
                 target = schema.get("$defs", {}).get(ref.rpartition("/")[2], schema)
             if not (isinstance(target, dict) and target.get("type") == "object"):
-                yield Issue(f"version {version.number}: the schema's root is not `type: object`",
-                            f"/versions/{version.number}/schema")
+                yield Issue(
+                    f"version {version.number}: the schema's root is not `type: object`",
+                    f"/versions/{version.number}/schema",
+                )
 
 
 class KeyRequired(Rule):
@@ -94,12 +110,16 @@ class KeyRequired(Rule):
                 continue
             schema = version.resolved if isinstance(version.resolved, dict) else {}
             if contract.key not in schema.get("properties", {}):
-                yield Issue(f"version {version.number} does not declare key field "
-                            f"{contract.key!r}", f"/versions/{version.number}/schema")
+                yield Issue(
+                    f"version {version.number} does not declare key field {contract.key!r}",
+                    f"/versions/{version.number}/schema",
+                )
             elif contract.key not in schema.get("required", ()):
-                yield Issue(f"version {version.number} does not require key field "
-                            f"{contract.key!r}", f"/versions/{version.number}/schema",
-                            fix=f"add {contract.key} to required")
+                yield Issue(
+                    f"version {version.number} does not require key field {contract.key!r}",
+                    f"/versions/{version.number}/schema",
+                    fix=f"add {contract.key} to required",
+                )
 
 
 class ExamplesValid(Rule):
@@ -136,5 +156,6 @@ class ExamplesPresent(Rule):
     def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
         for version in contract.versions:
             if version.active and not version.examples:
-                yield Issue(f"version {version.number} has no examples",
-                            f"/versions/{version.number}")
+                yield Issue(
+                    f"version {version.number} has no examples", f"/versions/{version.number}"
+                )

@@ -1,0 +1,1 @@
+"""Contract governance: compatibility between versions of an event's schema."""

@@ -1,0 +1,167 @@
+"""B-side combinators (anyOf, oneOf, not), keywords the engine does not model, and the easy
+disjointness proofs that oneOf and not need."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from accord.governance.compat.conj import ALL_TYPES, Conj, child, types
+from accord.governance.compat.values import explicit_values, implicit_values, valid
+
+if TYPE_CHECKING:
+    from accord.governance.compat.inclusion import Finding, Walk
+
+_OBJECT = frozenset({"object"})
+_ARRAY = frozenset({"array"})
+# Keywords that constrain validation but are not modelled: on B they hold only when A carries
+# the same group of keywords identically. "whole" groups depend on siblings (what counts as
+# evaluated), so they need the whole node to be identical.
+_UNMODELLED: tuple[tuple[tuple[str, ...], frozenset[str], bool], ...] = (
+    (("if", "then", "else"), ALL_TYPES, False),
+    (("contains", "minContains", "maxContains"), _ARRAY, False),
+    (("propertyNames",), _OBJECT, False),
+    (("dependentSchemas",), _OBJECT, False),
+    (("unevaluatedProperties",), _OBJECT, True),
+    (("unevaluatedItems",), _ARRAY, True),
+    (("$dynamicRef",), ALL_TYPES, True),
+    (("$recursiveRef",), ALL_TYPES, True),
+)
+_MAX_DEPTH = 4
+
+
+def deep_types(c: Conj, depth: int = 0) -> frozenset[str]:
+    """Types, narrowed by any anyOf/oneOf branches (for naming type changes)."""
+    result = types(c)
+    if depth >= _MAX_DEPTH:
+        return result
+    for n in c.nodes:
+        for kw in ("anyOf", "oneOf"):
+            subs = n.schema.get(kw)
+            if isinstance(subs, list):
+                union: frozenset[str] = frozenset()
+                for i in range(len(subs)):
+                    union = union | deep_types(child(c.doc, n, kw, i), depth + 1)
+                result = result & union
+    return result
+
+
+def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
+    """anyOf/oneOf/not and unmodelled keywords on the side that must be the superset."""
+    out: list[Finding] = []
+    for node in b.nodes:
+        s = node.schema
+        for kw in ("anyOf", "oneOf"):
+            if isinstance(s.get(kw), list) and not _mirrored(w, a, kw, s[kw]):
+                out += _union(w, a, b, node.ptr, kw, len(s[kw]), ta)
+        if "not" in s and not _mirrored(w, a, "not", s["not"]):
+            negated = child(b.doc, node, "not")
+            if not disjoint(a, negated):
+                out.append(
+                    w.finding(
+                        "not-changed",
+                        a.where("not"),
+                        node.ptr + "/not",
+                        f"could not prove no instance of {w.a_name} matches "
+                        f"{w.b_name}'s `not` schema",
+                    )
+                )
+        for keys, applies, whole in _UNMODELLED:
+            present = [k for k in keys if k in s]
+            if not present or not (applies & ta):
+                continue
+            if whole:
+                ok = any(w.same(m.schema, s) for m in a.nodes)
+            else:
+                ok = any(
+                    all(k in m.schema and w.same(m.schema[k], s[k]) for k in present)
+                    and not any(k in m.schema for k in keys if k not in present)
+                    for m in a.nodes
+                )
+            if not ok:
+                out.append(w.unprovable(a, node.ptr, f"{w.b_name}'s `{'/'.join(present)}`"))
+    return out
+
+
+def _mirrored(w: Walk, a: Conj, kw: str, value: Any) -> bool:
+    return any(kw in m.schema and w.same(m.schema[kw], value) for m in a.nodes)
+
+
+def _union(
+    w: Walk, a: Conj, b: Conj, ptr: str, kw: str, count: int, ta: frozenset[str]
+) -> list[Finding]:
+    node = next(n for n in b.nodes if n.ptr == ptr)
+    branches = [child(b.doc, node, kw, i) for i in range(count)]
+    trials = [w.include(a, br) for br in branches]
+    chosen = next((i for i, fails in enumerate(trials) if not fails), None)
+    if chosen is None:
+        if not any(types(br) & ta for br in branches):
+            return [w.type_finding(a, b, ta, deep_types(b))]
+        # Report the closest branch: same types first, then fewest reasons.
+        best = min(
+            range(count), key=lambda i: (0 if types(branches[i]) & ta else 1, len(trials[i]), i)
+        )
+        return trials[best]
+    if kw == "anyOf":
+        return []
+    others = [i for i in range(count) if i != chosen and not disjoint(a, branches[i])]
+    if not others:
+        return []
+    return [
+        w.finding(
+            "combinator-changed",
+            a.ptr,
+            f"{ptr}/oneOf/{others[0]}",
+            f"could not prove {w.a_name}'s instances match only branch {chosen} of "
+            f"{w.b_name}'s oneOf (they may also match branch {others[0]})",
+        )
+    ]
+
+
+def disjoint(a: Conj, s: Conj, depth: int = 0) -> bool:
+    """Proves no instance satisfies both (easy cases only; False means "not proven")."""
+    if a.false or s.false:
+        return True
+    if depth >= _MAX_DEPTH or a.bad_refs or s.bad_refs:
+        return False
+    for x, y in ((a, s), (s, a)):
+        values = explicit_values(x)
+        if values is None:
+            values = implicit_values(x)
+        if values is not None:
+            return not any(valid(v, y, on_error=True) for v in values)
+    common = types(a) & types(s)
+    if not common:
+        return True
+    numeric = common & {"integer", "fraction"}
+    if numeric and not _ranges_disjoint(a, s, integral="fraction" not in numeric):
+        return False
+    if "object" in common and not _objects_disjoint(a, s, depth):
+        return False
+    return not (common - {"integer", "fraction", "object"})
+
+
+def _ranges_disjoint(a: Conj, s: Conj, *, integral: bool) -> bool:
+    from accord.governance.compat.numbers import lower, upper
+
+    for x, y in ((a, s), (s, a)):
+        hi, lo = upper(x, integral=integral), lower(y, integral=integral)
+        if (hi is not None and lo is not None) and (
+            hi[0] < lo[0] or (hi[0] == lo[0] and (hi[1] or lo[1]))
+        ):
+            return True
+    return False
+
+
+def _objects_disjoint(a: Conj, s: Conj, depth: int) -> bool:
+    from accord.governance.compat.objects import Undecided, prop, required
+
+    try:
+        for x, y in ((a, s), (s, a)):
+            for name in sorted(required(x)):
+                x_value, _ = prop(x, name, closed_if_undeclared=False)
+                y_value, _ = prop(y, name, closed_if_undeclared=False)
+                if disjoint(x_value, y_value, depth + 1):
+                    return True
+    except Undecided:
+        return False
+    return False

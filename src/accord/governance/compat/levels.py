@@ -1,0 +1,140 @@
+"""Compatibility levels: both directions once, merged findings, and version chains."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from accord.errors import UsageError
+from accord.governance.compat.changes import KINDS, Change, CompatibilityResult, breaks
+from accord.governance.compat.inclusion import Finding, Walk
+from accord.governance.compat.refs import Doc
+
+MODES = (
+    "NONE",
+    "BACKWARD",
+    "BACKWARD_TRANSITIVE",
+    "FORWARD",
+    "FORWARD_TRANSITIVE",
+    "FULL",
+    "FULL_TRANSITIVE",
+)
+UNDECLARED = ("strict", "assume-absent")
+
+Schema = Mapping[str, Any] | bool
+
+
+def _mode(mode: str) -> str:
+    normal = mode.upper().replace("-", "_") if isinstance(mode, str) else ""
+    if normal not in MODES:
+        raise UsageError(f"unknown compatibility mode {mode!r}; use one of {', '.join(MODES)}")
+    return normal
+
+
+def _undeclared(value: str) -> bool:
+    if value not in UNDECLARED:
+        raise UsageError(
+            f"unknown undeclared_properties {value!r}; use 'strict' or 'assume-absent'"
+        )
+    return value == "assume-absent"
+
+
+def _schema(value: object, label: str) -> Any:
+    if isinstance(value, (bool, Mapping)):
+        return value
+    raise UsageError(f"the {label} schema must be a JSON object or a boolean")
+
+
+def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Change]:
+    """Every difference, each marked with the directions it breaks, in a stable order."""
+    old_doc = Doc.of(_schema(old, "old"), "old")
+    new_doc = Doc.of(_schema(new, "new"), "new")
+    backward = Walk(old_doc, new_doc, a_is_old=True, assume_absent=assume_absent).run()
+    forward = Walk(new_doc, old_doc, a_is_old=False, assume_absent=assume_absent).run()
+    merged: dict[tuple[str, str], list[Any]] = {}
+    for finding, is_backward in [(f, True) for f in backward] + [(f, False) for f in forward]:
+        path = _path(finding)
+        entry = merged.setdefault((finding.kind, path), [finding, False, False])
+        entry[1 if is_backward else 2] = True
+    return [
+        Change(
+            kind=f.kind,
+            path=path,
+            old_path=f.old_ptr,
+            new_path=f.new_ptr,
+            breaks_backward=bw,
+            breaks_forward=fw,
+            message=f.message,
+            fix=KINDS[f.kind].fix if (bw and KINDS[f.kind].fix) else None,
+        )
+        for (_, path), (f, bw, fw) in merged.items()
+    ]
+
+
+def _path(finding: Finding) -> str:
+    path = finding.new_ptr if finding.new_ptr is not None else finding.old_ptr
+    return path if path is not None else ""
+
+
+def check_compatibility(
+    old: Schema,
+    new: Schema,
+    mode: str = "BACKWARD",
+    *,
+    undeclared_properties: str = "strict",
+) -> CompatibilityResult:
+    """Whether ``new`` may follow ``old`` under ``mode``, with every difference found."""
+    level = _mode(mode)
+    changes = compare(old, new, assume_absent=_undeclared(undeclared_properties))
+    return CompatibilityResult(
+        compatible=not any(breaks(c, level) for c in changes), mode=level, changes=changes
+    )
+
+
+def check_chain(
+    versions: Sequence[Schema], mode: str = "BACKWARD", *, undeclared_properties: str = "strict"
+) -> CompatibilityResult:
+    """The latest version against the previous one, or against every earlier one (*_TRANSITIVE).
+
+    Each change carries ``against``: the index of the earlier version it was found against.
+    """
+    level = _mode(mode)
+    assume_absent = _undeclared(undeclared_properties)
+    if len(versions) < 2 or level == "NONE":
+        return CompatibilityResult(True, level, [])
+    latest = len(versions) - 1
+    earlier = range(latest) if level.endswith("_TRANSITIVE") else [latest - 1]
+    changes: list[Change] = []
+    for index in reversed(earlier):
+        for c in compare(versions[index], versions[latest], assume_absent=assume_absent):
+            changes.append(_against(c, index))
+    return CompatibilityResult(not any(breaks(c, level) for c in changes), level, changes)
+
+
+def check_history(
+    versions: Sequence[Schema], mode: str = "BACKWARD", *, undeclared_properties: str = "strict"
+) -> list[CompatibilityResult]:
+    """``check_chain`` for every version after the first: entry i is version i + 1's verdict."""
+    return [
+        check_chain(versions[: i + 1], mode, undeclared_properties=undeclared_properties)
+        for i in range(1, len(versions))
+    ]
+
+
+def is_equivalent(old: Schema, new: Schema) -> bool:
+    """Both schemas provably accept exactly the same instances (a published version's edit)."""
+    return not any(c.breaks_backward or c.breaks_forward for c in compare(old, new))
+
+
+def _against(change: Change, index: int) -> Change:
+    return Change(
+        change.kind,
+        change.path,
+        change.old_path,
+        change.new_path,
+        change.breaks_backward,
+        change.breaks_forward,
+        change.message,
+        change.fix,
+        index,
+    )
