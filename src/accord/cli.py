@@ -31,6 +31,51 @@ def lint_command(paths: tuple[str, ...], fmt: str) -> int:
     return lint.run(paths, fmt)
 
 
+@cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--base", "base", metavar="REF",
+              help="Also enforce the rules of change against this git ref (e.g. origin/main).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def check_command(paths: tuple[str, ...], base: str | None, fmt: str) -> int:
+    """The CI and pre-commit gate: lint, version chains, and changes since --base."""
+    from accord.commands import check
+
+    return check.run(paths, base, fmt)
+
+
+@cli.command("compat")
+@click.argument("old")
+@click.argument("new")
+@click.option("--mode", type=click.Choice(["NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
+              "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"], case_sensitive=False),
+              help="Default: the contract's level for two versions of one contract, else "
+              "BACKWARD.")
+@click.option("--undeclared-properties", "undeclared",
+              type=click.Choice(["strict", "assume-absent"]),
+              help="Default: the policy's setting (strict).")
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+def compat_command(old: str, new: str, mode: str | None, undeclared: str | None,
+                   fmt: str) -> int:
+    """Is NEW compatible with OLD? Schema files, or CONTRACT.yaml@VERSION."""
+    from accord.commands import compat
+
+    return compat.run(old, new, mode, undeclared, fmt)
+
+
+@cli.command("diff")
+@click.argument("event")
+@click.argument("versions", nargs=-1, type=int)
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+def diff_command(event: str, versions: tuple[int, ...], fmt: str) -> int:
+    """What changed between two versions of EVENT (a name or a contract file)."""
+    from accord.commands import diff
+
+    if len(versions) not in (0, 2):
+        raise click.UsageError("give two versions, or none for the last two")
+    v1, v2 = versions if versions else (None, None)
+    return diff.run(event, v1, v2, fmt)
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
 def rules_command(fmt: str) -> int:

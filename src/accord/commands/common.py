@@ -12,6 +12,7 @@ from accord.errors import Location, UsageError
 from accord.governance.plugins import load_rules
 from accord.governance.rules import Rule
 from accord.registry import Policy, Registry, load_policy, load_registry
+from accord.registry.loader import load_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,8 @@ class Workspace:
     rules: tuple[Rule, ...]
     only: frozenset[str] | None
     """Display paths of the files the user named, or None for all."""
+    relative: tuple[str, ...] | None
+    """The same files, relative to the registry root."""
 
 
 def display(path: Path) -> str:
@@ -35,13 +38,15 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def _root_and_only(paths: Sequence[str], config: Config) -> tuple[Path, frozenset[str] | None]:
+def _root_and_files(
+    paths: Sequence[str], config: Config, *, skip_outside: bool
+) -> tuple[Path, list[str] | None]:
     if not paths:
         return config.registry, None
     if len(paths) == 1 and Path(paths[0]).is_dir():
         return Path(paths[0]), None
     root = config.registry.resolve()
-    only = set()
+    files = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -51,16 +56,31 @@ def _root_and_only(paths: Sequence[str], config: Config) -> tuple[Path, frozense
                              Location(raw))
         resolved = path.resolve()
         if not resolved.is_relative_to(root):
+            if skip_outside:  # pre-commit passes every changed YAML file
+                continue
             raise UsageError(f"file is outside the registry {display(root)}", Location(raw))
-        only.add(f"{display(root)}/{resolved.relative_to(root).as_posix()}")
-    return root, frozenset(only)
+        if resolved.suffix in (".yaml", ".yml"):
+            files.append(resolved.relative_to(root).as_posix())
+    return root, files
 
 
-def open_workspace(paths: Sequence[str] = ()) -> Workspace:
+def open_workspace(paths: Sequence[str] = (), *, skip_outside: bool = False) -> Workspace:
+    """Load the configured registry, or only the named files in it (fast for pre-commit)."""
     config = find_config()
-    root, only = _root_and_only(paths, config)
+    root, files = _root_and_files(paths, config, skip_outside=skip_outside)
     root_display = display(root)
-    registry = load_registry(root_display)
+    if files is None:
+        registry = load_registry(root_display)
+        only = None
+    else:
+        base = Path(root_display)
+        registry = load_from(root_display, lambda p: (base / p).read_bytes(), files)
+        only = frozenset(f"{root_display}/{f}" for f in files)
     policy = load_policy(display(config.policy))
     rules = load_rules(config.plugins, config.base)
-    return Workspace(config, root_display, registry, policy, rules, only)
+    return Workspace(config, root_display, registry, policy, rules, only,
+                     tuple(files) if files is not None else None)
+
+
+def configured_policy() -> Policy:
+    return load_policy(display(find_config().policy))

@@ -55,7 +55,7 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _check_meta(schema: JSON, source: SourceMap, at: str) -> None:
+def check_meta(schema: JSON, source: SourceMap, at: str) -> None:
     try:
         draft = draft_of(schema)
     except ValueError as exc:
@@ -93,7 +93,7 @@ class Loader:
         document, source = self._parse(path)
         if not isinstance(document, dict | bool):
             raise SchemaError("a shared schema must be a mapping", source.locate())
-        _check_meta(document, source, "")
+        check_meta(document, source, "")
         self._shared[path] = SharedSchema(path, document, source)
         return document, source
 
@@ -119,7 +119,7 @@ class Loader:
             raw = document["versions"][number]
             at = f"/versions/{number}/schema"
             schema = raw["schema"]
-            _check_meta(schema, source, at)
+            check_meta(schema, source, at)
             versions.append(
                 ContractVersion(
                     number=int(number),

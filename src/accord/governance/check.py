@@ -1,0 +1,157 @@
+"""The CI and pre-commit gate: lint, every version chain, and the rules of change vs a base."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from accord.errors import Location
+from accord.governance.compat import Change, check_chain, compare
+from accord.governance.findings import Finding
+from accord.governance.lint import lint
+from accord.governance.rules import Rule
+from accord.registry.model import Contract, ContractVersion, Policy, Registry
+from accord.registry.refs import defs_key
+
+GATE_RULES = {
+    "compatibility": "A new version satisfies the contract's compatibility level.",
+    "immutable-version": "A published version accepts exactly the same payloads as before.",
+    "deleted-version": "A published version is retired, never deleted.",
+    "deleted-contract": "A published contract is retired, never deleted.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    findings: tuple[Finding, ...]
+    files: tuple[str, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+
+def locate(registry: Registry, contract: Contract, number: int, pointer: str) -> Location:
+    """Where a pointer into a version's *bundled* schema was written: contract or shared file."""
+    if pointer.startswith("/$defs/"):
+        key = pointer.split("/")[2].replace("~1", "/").replace("~0", "~")
+        for path, shared in registry.shared.items():
+            if defs_key(path) == key:
+                return shared.source.locate(pointer[len("/$defs/") + len(pointer.split("/")[2]) :])
+    return contract.source.locate(f"/versions/{number}/schema{pointer}")
+
+
+def _describe(change: Change) -> str:
+    return f"{change.kind} at {change.path or '/'}: {change.message}"
+
+
+def _chain_findings(registry: Registry, contract: Contract, policy: Policy) -> list[Finding]:
+    level = policy.level_for(contract)
+    if level == "NONE":
+        return []
+    findings = []
+    schemas = [v.resolved for v in contract.versions]
+    for i in range(1, len(schemas)):
+        newer = contract.versions[i]
+        result = check_chain(schemas[: i + 1], level,
+                             undeclared_properties=policy.undeclared_properties)
+        for change in result.breaking:
+            older = contract.versions[change.against if change.against is not None else i - 1]
+            findings.append(Finding(
+                "compatibility", "error",
+                f"version {newer.number} is not {level} compatible with version "
+                f"{older.number}: {_describe(change)}",
+                locate(registry, contract, newer.number, change.new_path or ""),
+                f"/versions/{newer.number}/schema{change.new_path or ''}",
+                contract.event, change.fix,
+            ))
+    return findings
+
+
+def _base_findings(
+    registry: Registry, contract: Contract, before: Contract, base: Registry
+) -> list[Finding]:
+    findings = []
+    for old in before.versions:
+        current = contract.version(old.number)
+        if current is None:
+            if old.status != "retired":
+                findings.append(Finding(
+                    "deleted-version", "error",
+                    f"version {old.number} of {contract.event} was deleted; published versions "
+                    "are retired, never deleted",
+                    contract.source.locate("/versions"), "/versions", contract.event,
+                    f"restore it with `status: retired` (it was {old.status} in {base.root})",
+                ))
+            continue
+        findings.extend(_immutability(registry, contract, old, current))
+    return findings
+
+
+def _immutability(
+    registry: Registry, contract: Contract, old: ContractVersion, new: ContractVersion
+) -> list[Finding]:
+    if old.resolved == new.resolved:
+        return []
+    changed = [c for c in compare(old.resolved, new.resolved)
+               if c.breaks_backward or c.breaks_forward]
+    return [
+        Finding(
+            "immutable-version", "error",
+            f"published version {new.number} was edited so that it accepts different "
+            f"payloads: {_describe(change)}",
+            locate(registry, contract, new.number, change.new_path or ""),
+            f"/versions/{new.number}/schema{change.new_path or ''}",
+            contract.event,
+            f"revert the edit and publish it as version {contract.latest.number + 1}",
+        )
+        for change in changed
+    ]
+
+
+def _uses(contract: Contract, shared_paths: Collection[str]) -> bool:
+    keys = {defs_key(p) for p in shared_paths}
+    for version in contract.versions:
+        defs = version.resolved.get("$defs", {}) if isinstance(version.resolved, dict) else {}
+        if keys & set(defs):
+            return True
+    return False
+
+
+def check(
+    registry: Registry,
+    policy: Policy,
+    rules: Sequence[Rule],
+    *,
+    base: Registry | None = None,
+    only: Collection[str] | None = None,
+) -> CheckReport:
+    """Everything the gate checks. ``only`` restricts it to files (display paths)."""
+    report = lint(registry, policy, rules, only=only)
+    findings = list(report.findings)
+    shared_only = [s.path for s in registry.shared.values() if only and s.source.file in only]
+    before = {c.event: c for c in base.contracts} if base is not None else {}
+    checked = set()
+    for contract in registry.contracts:
+        if only is not None and contract.source.file not in only and not (
+            shared_only and _uses(contract, shared_only)
+        ):
+            continue
+        checked.add(contract.event)
+        findings.extend(_chain_findings(registry, contract, policy))
+        if base is not None and contract.event in before:
+            findings.extend(_base_findings(registry, contract, before[contract.event], base))
+    if base is not None and only is None:
+        present = {c.event for c in registry.contracts}
+        for event, gone in before.items():
+            if event in present or all(v.status == "retired" for v in gone.versions):
+                continue
+            findings.append(Finding(
+                "deleted-contract", "error",
+                f"contract {event} ({gone.source.file}) was deleted, or its event renamed; "
+                "published events are retired, never deleted",
+                Location(gone.source.file.split(":", 1)[-1]), "", event,
+                "restore the file and set `status: retired` on every version",
+            ))
+    findings.sort(key=lambda f: f.sort_key)
+    return CheckReport(tuple(findings), report.files)
