@@ -13,7 +13,7 @@ from accord.governance.lint import severity_of
 from accord.governance.report import RuleInfo, render
 from accord.registry import Registry
 from accord.registry.git import GitTree
-from accord.registry.loader import load_from
+from accord.registry.loader import is_shared, load_from
 
 
 def _base(ref: str, root: str, relative: Sequence[str] | None) -> Registry:
@@ -30,7 +30,10 @@ def run(paths: Sequence[str], base_ref: str | None, fmt: str) -> int:
         if output:
             click.echo(output)
         return 0
-    base = _base(base_ref, workspace.root, workspace.relative) if base_ref else None
+    relative = workspace.relative
+    if relative is not None and any(is_shared(p) for p in relative):
+        relative = None  # the contracts that use a shared file are checked too
+    base = _base(base_ref, workspace.root, relative) if base_ref else None
     report = check(workspace.registry, workspace.policy, workspace.rules, base=base,
                    only=workspace.only)
     infos = [RuleInfo(r.id, r.summary, severity_of(r, workspace.policy))

@@ -12,7 +12,7 @@ from accord.errors import Location, UsageError
 from accord.governance.plugins import load_rules
 from accord.governance.rules import Rule
 from accord.registry import Policy, Registry, load_policy, load_registry
-from accord.registry.loader import load_from
+from accord.registry.loader import is_shared, load_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +69,10 @@ def open_workspace(paths: Sequence[str] = (), *, skip_outside: bool = False) -> 
     config = find_config()
     root, files = _root_and_files(paths, config, skip_outside=skip_outside)
     root_display = display(root)
-    if files is None:
+    if files is None or any(is_shared(f) for f in files):
+        # A shared schema reaches every contract that uses it: load them all to find those.
         registry = load_registry(root_display)
-        only = None
+        only = None if files is None else frozenset(f"{root_display}/{f}" for f in files)
     else:
         base = Path(root_display)
         registry = load_from(root_display, lambda p: (base / p).read_bytes(), files)
