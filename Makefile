@@ -14,7 +14,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/accord --version
-	$(BIN)/accord lint contracts
+	$(BIN)/accord lint
+	$(BIN)/accord check
+	$(BIN)/accord diff orders.OrderPlaced
+	$(BIN)/accord compat contracts/orders/order_placed.yaml@1 contracts/orders/order_placed.yaml@2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks plugins
