@@ -45,9 +45,20 @@ def _slot(c: Conj, layouts: list[Any], index: int | None) -> Conj:
     return meet(c.doc, where, parts) if parts else Conj(c.doc, where)
 
 
+def _closed_length(layouts: list[Any]) -> int | None:
+    """The longest array a closed tuple allows (rest is false), or None if none is closed."""
+    lengths = [len(prefix) for prefix, rest in layouts if rest is not None and rest[1] is False]
+    return min(lengths, default=None)
+
+
 def check(w: Walk, a: Conj, b: Conj) -> list[Finding]:
-    out = counts(w, a, b, "items", "minItems", "maxItems")
+    a_layouts = [layout(a, n) for n in a.nodes]
+    b_layouts = [layout(b, n) for n in b.nodes]
+    out = counts(w, a, b, "items", "minItems", "maxItems", _closed_length(a_layouts))
     a_max = tightest_max(a, "maxItems")
+    closed = _closed_length(a_layouts)
+    if closed is not None and (a_max is None or closed < a_max):
+        a_max = closed
     a_unique = any(v is True for _, v in a.values("uniqueItems")) or (
         a_max is not None and a_max <= 1
     )
@@ -56,8 +67,6 @@ def check(w: Walk, a: Conj, b: Conj) -> list[Finding]:
         out.append(
             w.finding(kind, a.ptr, b.where("uniqueItems"), f"{w.b_name} requires unique items")
         )
-    a_layouts = [layout(a, n) for n in a.nodes]
-    b_layouts = [layout(b, n) for n in b.nodes]
     longest = max((len(p) for p, _ in a_layouts + b_layouts), default=0)
     for index in [*range(longest), None]:
         # Positions A's maxItems rules out never hold an item, whatever B says about them.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from accord.governance.compat.conj import ALL_TYPES, Conj, child, types
+from accord.governance.compat.conj import ALL_TYPES, Conj, Node, child, types
 from accord.governance.compat.values import explicit_values, implicit_values, valid
 
 if TYPE_CHECKING:
@@ -65,6 +65,11 @@ def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
                         f"{w.b_name}'s `not` schema",
                     )
                 )
+        deps = s.get("dependencies") if b.doc.draft <= 7 else None
+        if isinstance(deps, dict) and "object" in ta:
+            schemas = {k: v for k, v in deps.items() if not isinstance(v, list)}
+            if schemas and not _mirrored(w, a, "dependencies", deps):
+                out.append(w.unprovable(a, node.ptr, f"{w.b_name}'s schema `dependencies`"))
         for keys, applies, whole in _UNMODELLED:
             present = [k for k in keys if k in s]
             if not present or not (applies & ta):
@@ -93,6 +98,8 @@ def _union(
     branches = [child(b.doc, node, kw, i) for i in range(count)]
     trials = [w.include(a, br) for br in branches]
     chosen = next((i for i, fails in enumerate(trials) if not fails), None)
+    if chosen is None and kw == "anyOf" and _by_type(w, a, branches, ta):
+        return []
     if chosen is None:
         if not any(types(br) & ta for br in branches):
             return [w.type_finding(a, b, ta, deep_types(b))]
@@ -115,6 +122,36 @@ def _union(
             f"{w.b_name}'s oneOf (they may also match branch {others[0]})",
         )
     ]
+
+
+# Stable objects: Doc.dump caches by id(), so synthetic schemas must live for the process.
+_ONLY = {name: {"type": name} for name in ("null", "boolean", "object", "array", "string")}
+_ONLY_NUMBER = {"type": "number"}
+_ONLY_INTEGER = {"type": "integer"}
+
+
+def _by_type(w: Walk, a: Conj, branches: list[Conj], ta: frozenset[str]) -> bool:
+    """A ⊆ anyOf when each of A's JSON types is covered by some branch (e.g. a type list)."""
+    groups: list[dict[str, str]] = [_ONLY[t] for t in sorted(ta & _ONLY.keys())]
+    if "fraction" in ta:
+        groups.append(_ONLY_NUMBER)
+    elif "integer" in ta:
+        groups.append(_ONLY_INTEGER)
+    if len(groups) < 2:
+        return False
+    for group in groups:
+        only = Conj(
+            a.doc,
+            a.ptr,
+            (*a.nodes, Node(f"{a.ptr}#{group['type']}", group)),
+            a.false,
+            a.bad_refs,
+            a.split,
+            a.origin,
+        )
+        if not any(not w.include(only, br) for br in branches):
+            return False
+    return True
 
 
 def disjoint(a: Conj, s: Conj, depth: int = 0) -> bool:

@@ -136,6 +136,8 @@ def conj_at(doc: Doc, ptr: str, schema: Any) -> Conj:
                 visit(target[0], target[1])
             if doc.ref_overrides:
                 return
+        if s.get("not") is True or s.get("not") == {}:
+            false = True  # {"not": {}} is the false schema in disguise
         subs = s.get("allOf")
         if isinstance(subs, list):
             for i, sub in enumerate(subs):

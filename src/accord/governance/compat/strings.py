@@ -22,13 +22,20 @@ def tightest_max(c: Conj, keyword: str) -> int | None:
     return min(values, default=None)
 
 
-def counts(w: Walk, a: Conj, b: Conj, base: str, low: str, high: str) -> list[Finding]:
-    """Inclusion of a pair of count bounds, e.g. minLength/maxLength with base ``length``."""
+def counts(
+    w: Walk, a: Conj, b: Conj, base: str, low: str, high: str, a_cap: int | None = None
+) -> list[Finding]:
+    """Inclusion of a pair of count bounds, e.g. minLength/maxLength with base ``length``.
+
+    ``a_cap`` is an upper bound A implies by other means (a closed tuple's length).
+    """
     out: list[Finding] = []
     a_min, b_min = tightest_min(a, low), tightest_min(b, low)
     if a_min < b_min:
         out.append(w.bound(f"min-{base}", low, a, b, a_min, b_min, lambda v: v))
     a_max, b_max = tightest_max(a, high), tightest_max(b, high)
+    if a_cap is not None and (a_max is None or a_cap < a_max):
+        a_max = a_cap
     if b_max is not None and (a_max is None or a_max > b_max):
         out.append(w.bound(f"max-{base}", high, a, b, a_max, b_max, _infinite_if_none))
     return out
