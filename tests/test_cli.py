@@ -6,10 +6,10 @@ import sys
 from xml.etree import ElementTree as ET
 
 import pytest
-from tests.support import MINIMAL, REPO
 
 from accord import __version__
 from accord.cli import main
+from tests.support import MINIMAL, REPO
 
 BROKEN = MINIMAL.replace("owner: team-orders\n", "").replace(
     "order_id: {type: string, description: The order.}", "order_id: {type: string}"

@@ -1,11 +1,11 @@
 """Each built-in rule fires on what it is about, and only there."""
 
 import pytest
-from tests.support import MINIMAL, REPO
 
 from accord.governance.lint import lint
 from accord.governance.plugins import load_rules
 from accord.registry import Policy, RuleSetting, load_registry
+from tests.support import MINIMAL, REPO
 
 
 def _lint(write_tree, text, policy=None, path="orders/order_placed.yaml", extra=None):

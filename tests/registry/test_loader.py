@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from tests.support import MINIMAL, REPO
 
 from accord.registry import RegistryLoadError, dump_contract, load_registry
 from accord.registry.loader import Loader
+from tests.support import MINIMAL, REPO
 
 
 def _registry(tmp_path: Path, files: dict[str, str]) -> Path:
