@@ -162,3 +162,11 @@ def test_example_registry_lints_clean(capsys, monkeypatch):
     code, out, _ = run(capsys, "lint")
     assert code == 0, out
     assert out.startswith("0 errors, 0 warnings in ")
+
+
+def test_rules_page_is_current(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    code, out, _ = run(capsys, "rules", "--format", "markdown")
+    assert code == 0
+    assert (REPO / "site/docs/rules.md").read_text() == out, "run: accord rules --format " \
+        "markdown > site/docs/rules.md"

@@ -77,7 +77,8 @@ def diff_command(event: str, versions: tuple[int, ...], fmt: str) -> int:
 
 
 @cli.command("rules")
-@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
 def rules_command(fmt: str) -> int:
     """List the lint rules, with the severity the policy gives each."""
     from accord.commands import rules
