@@ -73,41 +73,35 @@ def lint(
                 )
             )
 
+    contexts = {
+        rule.id: Context(registry, policy,
+                         policy.rules[rule.id].options if rule.id in policy.rules else {})
+        for rule, _ in active
+    }
     for contract in registry.contracts:
         source = contract.source
         if only is not None and source.file not in only:
             continue
         files.append(source.file)
+        docs = [SchemaDoc(v.schema, f"/versions/{v.number}/schema", source, contract)
+                for v in contract.versions]
         for rule, severity in active:
             if rule.id in contract.ignore:
                 continue
-            options = policy.rules.get(rule.id)
-            ctx = Context(registry, policy, options.options if options else {})
+            ctx = contexts[rule.id]
             emit(rule, severity, rule.check_contract(contract, ctx), source, contract.event)
-            for version in contract.versions:
-                doc = SchemaDoc(
-                    version.schema, f"/versions/{version.number}/schema", source, contract
-                )
+            for doc in docs:
                 emit(rule, severity, rule.check_schema(doc, ctx), source, contract.event)
     for shared in registry.shared.values():
         source = shared.source
         if only is not None and source.file not in only:
             continue
         files.append(source.file)
-        ignore = (
-            shared.document.get("x-accord-ignore", []) if isinstance(shared.document, dict) else []
-        )
+        document = shared.document
+        ignore = document.get("x-accord-ignore", []) if isinstance(document, dict) else []
+        doc = SchemaDoc(document, "", source)
         for rule, severity in active:
-            if rule.id in ignore:
-                continue
-            options = policy.rules.get(rule.id)
-            ctx = Context(registry, policy, options.options if options else {})
-            emit(
-                rule,
-                severity,
-                rule.check_schema(SchemaDoc(shared.document, "", source), ctx),
-                source,
-                None,
-            )
+            if rule.id not in ignore:
+                emit(rule, severity, rule.check_schema(doc, contexts[rule.id]), source, None)
     findings.sort(key=lambda f: f.sort_key)
     return LintReport(tuple(findings), tuple(files))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar
 
 from accord.registry.model import JSON, Contract, Policy, Registry, SourceMap
@@ -18,7 +19,7 @@ class Issue:
     fix: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SchemaDoc:
     """A schema as written, wherever it lives: a version of a contract, or a shared file."""
 
@@ -27,6 +28,11 @@ class SchemaDoc:
     """The pointer of the schema inside its file (`/versions/2/schema`, or `` for shared)."""
     source: SourceMap
     contract: Contract | None = None
+
+    @cached_property
+    def nodes(self) -> tuple[tuple[str, dict[str, JSON]], ...]:
+        """Every object subschema with its pointer, walked once for all rules."""
+        return tuple(walk(self.schema, self.at))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc, walk
+from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc
 
 _CASES = {
     "snake_case": re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"),
@@ -44,7 +44,7 @@ class FieldCase(Rule):
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
         case = ctx.policy.field_case
         pattern = _CASES[case]
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             properties = node.get("properties")
             if not isinstance(properties, dict):
                 continue
@@ -65,7 +65,7 @@ class PropertyDescription(Rule):
     )
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             properties = node.get("properties")
             if not isinstance(properties, dict):
                 continue
@@ -88,7 +88,7 @@ class OpenContentReason(Rule):
     )
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             if not _is_object(node) or "x-accord-reason" in node:
                 continue
             extra = node.get("additionalProperties", True)
@@ -106,7 +106,7 @@ class RequiredDeclared(Rule):
     description = "A required name with no property is almost always a typo."
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             required = node.get("required")
             properties = node.get("properties", {})
             if not isinstance(required, list) or not isinstance(properties, dict):
@@ -127,7 +127,7 @@ class EnumUnique(Rule):
     description = "A repeated value is harmless to validation but confuses code generators."
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             values = node.get("enum")
             if not isinstance(values, list):
                 continue
@@ -149,7 +149,7 @@ class PortablePattern(Rule):
     )
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             candidates: list[tuple[str, str]] = []
             if isinstance(node.get("pattern"), str):
                 candidates.append((f"{pointer}/pattern", node["pattern"]))
@@ -179,7 +179,7 @@ class NoRemoteRef(Rule):
     )
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in walk(doc.schema, doc.at):
+        for pointer, node in doc.nodes:
             for keyword in ("$ref", "$dynamicRef", "$recursiveRef"):
                 value = node.get(keyword)
                 if isinstance(value, str) and (urlsplit(value).scheme or value.startswith("//")):

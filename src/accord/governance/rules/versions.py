@@ -137,6 +137,8 @@ class ExamplesValid(Rule):
             cls = validators.validator_for(version.resolved)
             validator = cls(version.resolved)
             for i, example in enumerate(version.examples):
+                if validator.is_valid(example):
+                    continue
                 errors = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
                 for error in errors[:3]:
                     path = "".join(f"/{p}" for p in error.absolute_path)
