@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
+from accord._version import __version__
 from accord.errors import AccordError
 
 if TYPE_CHECKING:
     from accord.governance.compat import Change, CompatibilityResult, check_compatibility
     from accord.registry import Contract, ContractVersion, Policy, Registry, load_registry
-
-try:
-    __version__ = version("accord")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 # Public names load on first use, so that `accord --version` and pre-commit stay quick.
 _LAZY = {
