@@ -290,9 +290,9 @@ def _inline(schema: Any, defs: Any = None) -> Any:
 def _sample_inclusion(data: st.DataObject, sub: Any, sup: Any) -> None:
     try:
         strategy = from_schema(_inline(sub))
-    except Exception:  # hypothesis-jsonschema cannot handle this schema (e.g. recursion)
-        return
-    if strategy.is_empty:
+        if strategy.is_empty:
+            return
+    except Exception:  # hypothesis-jsonschema cannot build this one (e.g. minLength > maxLength)
         return
     # hypothesis-jsonschema follows draft-07 (no prefixItems, ...): keep only true instances.
     source, target = Draft202012Validator(sub), Draft202012Validator(sup)

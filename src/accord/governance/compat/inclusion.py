@@ -22,7 +22,7 @@ from accord.governance.compat.values import (
     valid,
 )
 
-_REF = re.compile(r'"\$(?:ref|dynamicRef|recursiveRef)":"([^"]*)"')
+_REF = re.compile(r'"\$ref":"([^"]*)"')
 _UNIONS = ("anyOf", "oneOf")
 _MAX_SPLITS = 3  # distribute at most this many A-side unions; dropping the rest is sound
 
@@ -49,12 +49,7 @@ class Walk:
         self._memo: dict[tuple[object, object], list[Finding]] = {}
         self._active: set[tuple[object, object]] = set()
         self._assumed = 0
-        self._refs_comparable = (
-            a.draft == b.draft
-            and _defs(a.root) == _defs(b.root)
-            and a._ids.keys() <= {"", *_root_id(a.root)}
-            and b._ids.keys() <= {"", *_root_id(b.root)}
-        )
+        self._refs_comparable: bool | None = None
 
     def run(self) -> list[Finding]:
         return self.include(
@@ -95,15 +90,32 @@ class Walk:
 
     def same(self, a_value: Any, b_value: Any) -> bool:
         """Byte-identical subtrees whose refs (if any) mean the same thing in both documents."""
-        text = self.a_doc.dump(a_value)
-        if text != self.b_doc.dump(b_value):
+        if not self.a_doc.same_as(a_value, self.b_doc, b_value):
             return False
-        refs = _REF.findall(text)
-        if not refs:
+        text = self.a_doc.dump(a_value)
+        if '"$' not in text:
             return True
-        return self._refs_comparable and all(
-            r.startswith(("#/$defs/", "#/definitions/")) for r in refs
+        if '"$dynamicRef"' in text or '"$recursiveRef"' in text:
+            return False  # their target depends on the dynamic scope, not the text
+        refs = _REF.findall(text)
+        if len(refs) != text.count('"$ref"'):
+            return False  # a "$ref" the pattern did not read: do not guess
+        return not refs or (
+            self.refs_comparable()
+            and all(r.startswith(("#/$defs/", "#/definitions/")) for r in refs)
         )
+
+    def refs_comparable(self) -> bool:
+        """Whether ``#/$defs/...`` means the same schema in both documents."""
+        if self._refs_comparable is None:
+            a, b = self.a_doc, self.b_doc
+            self._refs_comparable = (
+                a.draft == b.draft
+                and _defs(a.root) == _defs(b.root)
+                and a.ids.keys() <= {"", *_root_id(a.root)}
+                and b.ids.keys() <= {"", *_root_id(b.root)}
+            )
+        return self._refs_comparable
 
     def covered(self, a: Conj, b: Conj) -> bool:
         """Every node of B also appears, identically, among A's nodes."""
@@ -274,11 +286,13 @@ def _meet_branch(rest: Conj, branch: Conj, origin: Conj) -> Conj:
     )
 
 
-def _defs(root: Any) -> str:
+def _defs(root: Any) -> tuple[Any, ...]:
     # Not Doc.dump: that caches by id(), which is only safe for subtrees of the document.
     if not isinstance(root, dict):
-        return ""
-    return json.dumps([root.get("$defs"), root.get("definitions")], sort_keys=True)
+        return ()
+    defs = (root.get("$defs"), root.get("definitions"))
+    # Python's == cannot tell true from 1; the canonical text can, and is only built if equal.
+    return (defs, json.dumps(defs, sort_keys=True))
 
 
 def _root_id(root: Any) -> list[str]:

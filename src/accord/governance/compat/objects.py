@@ -14,6 +14,7 @@ from accord.governance.compat.strings import counts
 if TYPE_CHECKING:
     from accord.governance.compat.inclusion import Finding, Walk
 
+_ABSENT = object()
 _MAX_PATTERNS = 4  # regions are all subsets of the patterns: 2**4 checks at most
 
 
@@ -111,7 +112,17 @@ def _properties(w: Walk, a: Conj, b: Conj) -> list[Finding]:
         for n in c.nodes:
             names.update(dict.fromkeys(_props(n.schema, "properties")))
     out: list[Finding] = []
+    simple = len(a.nodes) == 1 and len(b.nodes) == 1
+    if simple:
+        a_node, b_node = a.nodes[0].schema, b.nodes[0].schema
+        simple = "patternProperties" not in a_node and "patternProperties" not in b_node
     for name in sorted(names):
+        if simple:
+            # Fast path: the same subschema under the same name on both sides.
+            a_sub = _props(a_node, "properties").get(name, _ABSENT)
+            b_sub = _props(b_node, "properties").get(name, _ABSENT)
+            if a_sub is not _ABSENT and b_sub is not _ABSENT and w.same(a_sub, b_sub):
+                continue
         a_value, a_declared = prop(a, name, closed_if_undeclared=w.assume_absent)
         b_value, b_declared = prop(b, name, closed_if_undeclared=False)
         fails = w.include(a_value, b_value)

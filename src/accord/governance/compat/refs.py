@@ -25,7 +25,12 @@ def draft_of(root: Any) -> int:
 
 def escape(token: str) -> str:
     """One JSON pointer token."""
-    return token.replace("~", "~0").replace("/", "~1")
+    if "~" in token or "/" in token:
+        return token.replace("~", "~0").replace("/", "~1")
+    return token
+
+
+_OPAQUE = frozenset({"enum", "const", "examples", "default"})  # data, not subschemas
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,27 +46,40 @@ class Doc:
 
     @classmethod
     def of(cls, root: Any, label: str) -> Doc:
-        doc = cls(root, label, draft_of(root))
-        doc._index("", root, None)
-        return doc
+        return cls(root, label, draft_of(root))
 
-    def _index(self, ptr: str, node: Any, base: str | None) -> None:
+    @property
+    def ids(self) -> dict[str, str]:
+        """$id URI -> pointer of each resource (the root is ``""``), indexed on first use."""
+        if not self._ids:
+            self._ids[""] = ""
+            # Embedded $id is rare: one C-speed scan spares the Python walk in the usual case.
+            if '"$id"' in json.dumps(self.root, check_circular=False):
+                self._index([], self.root, None)
+        return self._ids
+
+    def _index(self, path: list[str], node: Any, base: str | None) -> None:
         # Embedded resources ($id below the root) change the base of the refs inside them.
         if isinstance(node, dict):
             ident = node.get("$id")
             if isinstance(ident, str) and (self.draft > 6 or not ident.startswith("#")):
                 uri = urljoin(base, ident) if base else ident
+                ptr = "".join("/" + escape(p) for p in path)
+                if ptr == "":
+                    del self._ids[""]
                 self._ids[uri.rstrip("#")] = ptr
                 base = uri
-            if ptr == "" and "" not in self._ids.values():
-                self._ids[""] = ""
             for key, value in node.items():
-                if key in ("enum", "const", "examples", "default"):
-                    continue
-                self._index(f"{ptr}/{escape(key)}", value, base)
+                if key not in _OPAQUE and isinstance(value, dict | list):
+                    path.append(key)
+                    self._index(path, value, base)
+                    path.pop()
         elif isinstance(node, list):
             for i, value in enumerate(node):
-                self._index(f"{ptr}/{i}", value, base)
+                if isinstance(value, dict | list):
+                    path.append(str(i))
+                    self._index(path, value, base)
+                    path.pop()
 
     @property
     def legacy_items(self) -> bool:
@@ -76,7 +94,7 @@ class Doc:
     def _resource_of(self, ptr: str) -> tuple[str, str]:
         """(base URI, pointer) of the innermost resource enclosing ``ptr``."""
         best_uri, best_ptr = "", ""
-        for uri, rptr in self._ids.items():
+        for uri, rptr in self.ids.items():
             inside = ptr == rptr or ptr.startswith(rptr + "/")
             if inside and len(rptr) > len(best_ptr):
                 best_uri, best_ptr = uri, rptr
@@ -99,9 +117,9 @@ class Doc:
         target, _, fragment = ref.partition("#")
         if target:
             uri = urljoin(base_uri, target) if base_uri else target
-            if uri not in self._ids:
+            if uri not in self.ids:
                 return None
-            base_ptr = self._ids[uri]
+            base_ptr = self.ids[uri]
         fragment = unquote(fragment)
         if fragment == "" or fragment.startswith("/"):
             ptr = base_ptr + fragment
@@ -145,12 +163,20 @@ class Doc:
                 return _MISSING
         return node
 
+    def same_as(self, value: Any, other: Doc, other_value: Any) -> bool:
+        """Equal JSON with ``true`` told apart from ``1`` (Python's == would not)."""
+        if value is not other_value and value != other_value:
+            return False
+        return self.dump(value) == other.dump(other_value)
+
     def dump(self, value: Any) -> str:
         """Canonical JSON of a subtree: equality that tells ``1`` from ``true`` and ``1.0``."""
         key = id(value)
         text = self._dumps.get(key)
         if text is None:
-            text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+            # Key order is kept: callers compare values Python already found equal, so a
+            # different order only costs a missed shortcut, never a wrong one.
+            text = json.dumps(value, check_circular=False, separators=(",", ":"))
             self._dumps[key] = text
         return text
 
