@@ -7,7 +7,6 @@ old to new, whichever side is A, so both directions' findings merge on (kind, pa
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +89,8 @@ class Walk:
 
     def same(self, a_value: Any, b_value: Any) -> bool:
         """Byte-identical subtrees whose refs (if any) mean the same thing in both documents."""
+        if self.a_doc.draft != self.b_doc.draft:
+            return False  # the same text can mean different things in different drafts
         if not self.a_doc.same_as(a_value, self.b_doc, b_value):
             return False
         text = self.a_doc.dump(a_value)
@@ -111,7 +112,7 @@ class Walk:
             a, b = self.a_doc, self.b_doc
             self._refs_comparable = (
                 a.draft == b.draft
-                and _defs(a.root) == _defs(b.root)
+                and all(a.same_as(_get(a.root, k), b, _get(b.root, k)) for k in _DEFS)
                 and a.ids.keys() <= {"", *_root_id(a.root)}
                 and b.ids.keys() <= {"", *_root_id(b.root)}
             )
@@ -286,13 +287,11 @@ def _meet_branch(rest: Conj, branch: Conj, origin: Conj) -> Conj:
     )
 
 
-def _defs(root: Any) -> tuple[Any, ...]:
-    # Not Doc.dump: that caches by id(), which is only safe for subtrees of the document.
-    if not isinstance(root, dict):
-        return ()
-    defs = (root.get("$defs"), root.get("definitions"))
-    # Python's == cannot tell true from 1; the canonical text can, and is only built if equal.
-    return (defs, json.dumps(defs, sort_keys=True))
+_DEFS = ("$defs", "definitions")
+
+
+def _get(root: Any, key: str) -> Any:
+    return root.get(key) if isinstance(root, dict) else None
 
 
 def _root_id(root: Any) -> list[str]:

@@ -49,6 +49,8 @@ def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Ch
     """Every difference, each marked with the directions it breaks, in a stable order."""
     old_doc = Doc.of(_schema(old, "old"), "old")
     new_doc = Doc.of(_schema(new, "new"), "new")
+    if old_doc.draft == new_doc.draft and old_doc.same_as(old_doc.root, new_doc, new_doc.root):
+        return []  # byte-identical documents: nothing to walk
     backward = Walk(old_doc, new_doc, a_is_old=True, assume_absent=assume_absent).run()
     forward = Walk(new_doc, old_doc, a_is_old=False, assume_absent=assume_absent).run()
     merged: dict[tuple[str, str], list[Any]] = {}

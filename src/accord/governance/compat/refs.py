@@ -30,6 +30,7 @@ def escape(token: str) -> str:
     return token
 
 
+_ENCODE = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
 _OPAQUE = frozenset({"enum", "const", "examples", "default"})  # data, not subschemas
 
 
@@ -54,7 +55,7 @@ class Doc:
         if not self._ids:
             self._ids[""] = ""
             # Embedded $id is rare: one C-speed scan spares the Python walk in the usual case.
-            if '"$id"' in json.dumps(self.root, check_circular=False):
+            if '"$id"' in self.dump(self.root):
                 self._index([], self.root, None)
         return self._ids
 
@@ -176,7 +177,7 @@ class Doc:
         if text is None:
             # Key order is kept: callers compare values Python already found equal, so a
             # different order only costs a missed shortcut, never a wrong one.
-            text = json.dumps(value, check_circular=False, separators=(",", ":"))
+            text = _ENCODE(value)
             self._dumps[key] = text
         return text
 
