@@ -338,6 +338,17 @@ def main() -> None:
 
         peer_rate = _rate(run_peer, len(cases))
         rows.append(("jsoncompat `check_compat(role='both')`", peer_rate))
+
+        def run_peer_one_way() -> None:
+            for old_text, new_text in texts:
+                jsoncompat.check_compat(old_text, new_text, "deserializer")
+
+        rows.append(
+            (
+                "jsoncompat `check_compat(role='deserializer')`, one direction",
+                _rate(run_peer_one_way, len(cases)),
+            )
+        )
         looser = [
             name
             for (name, _, _), ours, theirs in zip(

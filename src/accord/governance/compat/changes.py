@@ -24,8 +24,8 @@ KINDS: dict[str, Kind] = {
         Kind(
             "property-added",
             "a property is declared in new that old did not declare",
-            "add the property only to a closed model, or set undeclared_properties: assume-absent "
-            "if producers never send undeclared properties, " + _NEW_VERSION,
+            "if producers never send undeclared properties, set undeclared_properties: "
+            "assume-absent; otherwise publish it as a new major version of the event",
         ),
         Kind(
             "property-removed",

@@ -49,6 +49,8 @@ def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Ch
     """Every difference, each marked with the directions it breaks, in a stable order."""
     old_doc = Doc.of(_schema(old, "old"), "old")
     new_doc = Doc.of(_schema(new, "new"), "new")
+    if 3 in (old_doc.draft, new_doc.draft):
+        raise UsageError("draft-03 schemas are not supported; use draft-04 or later")
     if old_doc.draft == new_doc.draft and old_doc.same_as(old_doc.root, new_doc, new_doc.root):
         return []  # byte-identical documents: nothing to walk
     backward = Walk(old_doc, new_doc, a_is_old=True, assume_absent=assume_absent).run()
@@ -67,7 +69,7 @@ def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Ch
             breaks_backward=bw,
             breaks_forward=fw,
             message=f.message,
-            fix=KINDS[f.kind].fix if (bw and KINDS[f.kind].fix) else None,
+            fix=KINDS[f.kind].fix,
         )
         for (_, path), (f, bw, fw) in merged.items()
     ]

@@ -75,6 +75,9 @@ def check(w: Walk, a: Conj, b: Conj, common: frozenset[str]) -> list[Finding]:
     """Bounds and multipleOf for the numeric types both sides accept."""
     integral = "fraction" not in common
     out: list[Finding] = []
+    if integral and b.doc.draft == 4 and a.doc.draft != 4:
+        # Draft-04's integer rejects 1.0, which later drafts' integers accept.
+        out.append(w.unprovable(a, b.where("type"), "draft-04 `integer` (it rejects 1.0)"))
     a_lo, b_lo = lower(a, integral=integral), lower(b, integral=integral)
     if b_lo is not None and (a_lo is None or a_lo < b_lo):
         out.append(w.bound("minimum", "minimum", a, b, a_lo, b_lo, _lower_order))

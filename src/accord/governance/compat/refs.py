@@ -10,11 +10,17 @@ from urllib.parse import unquote, urljoin
 from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 
-_LEGACY_DRAFTS = (("draft-04", 4), ("draft-06", 6), ("draft-07", 7), ("2019-09", 2019))
+_LEGACY_DRAFTS = (
+    ("draft-03", 3),
+    ("draft-04", 4),
+    ("draft-06", 6),
+    ("draft-07", 7),
+    ("2019-09", 2019),
+)
 
 
 def draft_of(root: Any) -> int:
-    """4, 6, 7, 2019 or 2020 (the default) from ``$schema``."""
+    """3, 4, 6, 7, 2019 or 2020 (the default) from ``$schema``."""
     uri = root.get("$schema") if isinstance(root, dict) else None
     if isinstance(uri, str):
         for marker, draft in _LEGACY_DRAFTS:
@@ -187,6 +193,11 @@ class Doc:
         ``on_error`` is the answer when validation itself fails (an unresolvable ref): the
         caller picks the side that keeps the check sound.
         """
+        text = self.dump(schema)
+        if '"$dynamicRef"' in text or '"$recursiveRef"' in text:
+            return on_error  # evaluated out of its dynamic scope, the answer could be wrong
+        if '"$ref"' in text and len(self.ids) > 1:
+            return on_error  # a relative ref inside an embedded resource: base unknown here
         validator = self._cache.get("validator")
         if validator is None:
             root = self.root if isinstance(self.root, dict | bool) else {}

@@ -89,7 +89,8 @@ def valid(value: Any, c: Conj, *, on_error: bool) -> bool:
     if c.bad_refs:
         return on_error
     for n in c.nodes:
-        fast = _fast(value, n.schema)
+        # Draft-04 validators do not count 1.0 as an integer: leave those to jsonschema.
+        fast = _fast(value, n.schema) if c.doc.draft > 4 else None
         if fast is None:
             fast = c.doc.is_valid(value, n.schema, on_error)
         if not fast:
