@@ -76,17 +76,21 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
         result = yield
     except Exception as exc:
         state = item.config.stash.get(_SESSION, None)
+        message = None
         if state is not None or type(exc).__module__.startswith("accord."):
             from accord.testing.fixture import explain
 
             message = explain(state, exc)
-            if message:
-                pytest.fail(message + _user_frame(item, exc), pytrace=False)
-        raise
-    state = item.config.stash.get(_SESSION, None)
-    if state is not None:
-        state.test_passed(item.nodeid)
-    return result
+        if not message:
+            raise
+        message += _user_frame(item, exc)
+    else:
+        state = item.config.stash.get(_SESSION, None)
+        if state is not None:
+            state.test_passed(item.nodeid)
+        return result
+    # Outside the except block, so that pytest shows Accord's message alone.
+    pytest.fail(message, pytrace=False)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
