@@ -1,0 +1,523 @@
+"""From bundled JSON Schemas to the IR: one pass over the registry, shared types once.
+
+Each version's `resolved` schema is self-contained: shared documents sit under root
+`$defs` keys that are the same in every version (`_shared.money`), so a type reached
+through such a key is built once, into the `shared` module, and reused everywhere.
+Keywords whose meaning the generated checks cannot reproduce exactly are refused with a
+`CodegenError` naming the contract, version and JSON pointer: a class is never looser (or
+stricter) than its schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jsonschema
+
+from accord.codegen import model as m
+from accord.codegen import runtime
+from accord.codegen.naming import Namer, pascal, snake, upper
+from accord.codegen.patterns import PatternError, translate
+from accord.errors import AccordError, Location
+from accord.registry.model import Contract, ContractVersion, Registry
+from accord.registry.refs import defs_key
+
+SHARED = "shared"
+RUNTIME = "_runtime"
+
+ANNOTATIONS = frozenset({
+    "$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "examples",
+    "default", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
+})
+UNSUPPORTED = frozenset({
+    "not", "if", "then", "else", "dependentSchemas", "dependentRequired", "dependencies",
+    "patternProperties", "contains", "minContains", "maxContains",
+    "unevaluatedProperties", "unevaluatedItems", "prefixItems", "additionalItems",
+    "$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor", "$recursiveAnchor",
+    "contentSchema",
+})
+BY_TYPE = {
+    "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
+    "number": frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                         "multipleOf"}),
+    "object": frozenset({"properties", "required", "additionalProperties", "minProperties",
+                         "maxProperties", "propertyNames"}),
+    "array": frozenset({"items", "minItems", "maxItems", "uniqueItems"}),
+}
+TYPE_SPECIFIC = frozenset().union(*BY_TYPE.values())
+
+def _format_checker() -> jsonschema.FormatChecker:
+    """The formats generated code asserts, with the very functions it uses."""
+    checker = jsonschema.FormatChecker(())
+    for name, check in (("date-time", runtime.load_datetime), ("date", runtime.load_date),
+                        ("uuid", runtime.load_uuid), ("decimal", runtime.load_decimal)):
+        checker.checks(name, raises=runtime.ValidationError)(_on_strings(check))
+    return checker
+
+
+def _on_strings(check: Callable[[str], object]) -> Callable[[object], bool]:
+    return lambda value: not isinstance(value, str) or check(value) is not None
+
+
+FORMATS = _format_checker()
+JSON_TYPES = ("null", "boolean", "object", "array", "number", "string")
+
+
+class CodegenError(AccordError):
+    """Part of the registry cannot be turned into classes that are exactly as strict."""
+
+
+class _Unsupported(Exception):
+    def __init__(self, pointer: str, message: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+        self.message = message
+
+
+class _Version:
+    """What building one contract version needs to know."""
+
+    def __init__(self, contract: Contract, version: ContractVersion, module: str,
+                 class_name: str) -> None:
+        self.contract = contract
+        self.version = version
+        self.root: Any = version.resolved
+        self.module = module
+        self.class_name = class_name
+        schema_uri = self.root.get("$schema", "") if isinstance(self.root, dict) else ""
+        self.draft7 = any(d in str(schema_uri) for d in ("draft-04", "draft-06", "draft-07"))
+        self.scope = f"{contract.event}@{version.number}"
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class Builder:
+    """Builds the IR modules of a whole registry."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.shared_keys = frozenset(defs_key(p) for p in registry.shared)
+        self.modules: dict[str, m.ModuleDef] = {
+            SHARED: m.ModuleDef(SHARED, "Types shared by several contracts, each built once.")
+        }
+        self.namers: dict[str, Namer] = {SHARED: Namer()}
+        self.classes: dict[str, m.ClassDef] = {}
+        self._memo: dict[str, m.Type] = {}
+        self._stack: set[str] = set()
+        self._aliases: dict[str, m.Ref] = {}
+        self.problems: list[str] = []
+
+    # -- the registry ---------------------------------------------------------------------
+    def build(self) -> list[m.ModuleDef]:
+        # Module aliases in generated code are `_<name>`: keep clear of the fixed ones.
+        module_names = Namer({SHARED, RUNTIME, "rt", "dt", "t", "re", "dc", "enum", "pd", "uuid",
+                              "decimal", "json", "typing", "dataclasses", "pydantic"})
+        by_domain: dict[str, list[Contract]] = {}
+        for contract in sorted(self.registry.contracts, key=lambda c: c.event):
+            by_domain.setdefault(contract.domain, []).append(contract)
+        for domain, contracts in sorted(by_domain.items()):
+            name = module_names.claim(snake(domain), fallback="domain")
+            module = m.ModuleDef(name, f"Events of the {domain!r} domain.")
+            self.modules[name] = module
+            namer = self.namers[name] = Namer()
+            planned: list[tuple[Contract, ContractVersion, str]] = []
+            for contract in contracts:  # top-level names first, so they stay unsuffixed
+                base = pascal(contract.name) or "Event"
+                alias = namer.claim(base, fallback="Event")
+                for version in contract.versions:
+                    planned.append((contract, version, namer.claim(f"{base}V{version.number}")))
+                latest = contract.latest_active()
+                for c, v, cls in planned:
+                    if c is contract and latest is not None and v.number == latest.number:
+                        module.latest[alias] = cls
+                module.sources.append(contract.path)
+            for contract, version, cls in planned:
+                self._version(_Version(contract, version, name, cls))
+        if self.problems:
+            shown = self.problems[:20]
+            more = len(self.problems) - len(shown)
+            tail = f"\n  ... and {more} more" if more > 0 else ""
+            raise CodegenError("cannot generate exact classes:\n  " + "\n  ".join(shown) + tail)
+        return list(self.modules.values())
+
+    def _version(self, ctx: _Version) -> None:
+        try:
+            root = ctx.root
+            pointer = ""
+            seen: set[str] = set()
+            while isinstance(root, dict) and "$ref" in root and not (set(root) - ANNOTATIONS
+                                                                    - {"$ref"}):
+                pointer = self._target(root["$ref"], pointer)
+                if pointer in seen:
+                    raise _Unsupported(pointer, "the root $ref is a cycle")
+                seen.add(pointer)
+                root = self._resolve(ctx, pointer)
+            if not self._is_class(root):
+                raise _Unsupported(pointer, "an event schema must be an object with properties")
+            contract, version = ctx.contract, ctx.version
+            schema_id = str(ctx.root.get("$id") or f"urn:accord:{contract.event}:{version.number}")
+            event = m.EventInfo(contract.event, version.number, contract.channel, schema_id,
+                                version.status)
+            doc = "\n\n".join(t for t in (contract.summary, root.get("description"),
+                                          contract.description) if isinstance(t, str) and t)
+            self._class(ctx, root, pointer, ctx.class_name, doc=doc, event=event, claimed=True)
+        except _Unsupported as exc:
+            where = Location(f"{self.registry.root}/{ctx.contract.path}")
+            located = ctx.contract.source.locate(f"/versions/{ctx.version.number}/schema")
+            if located.line is not None:
+                where = Location(where.file, located.line)
+            self.problems.append(f"{where}: {ctx.contract.event} v{ctx.version.number}: "
+                                 f"at {exc.pointer or '/'}: {exc.message}")
+
+    # -- pointers -------------------------------------------------------------------------
+    def _target(self, ref: object, here: str) -> str:
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            raise _Unsupported(here, f"$ref {ref!r} is not a local JSON pointer")
+        return ref[1:]
+
+    def _resolve(self, ctx: _Version, pointer: str) -> Any:
+        node = ctx.root
+        for token in pointer.split("/")[1:]:
+            token = _unescape(token)
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise _Unsupported(pointer, "$ref points at nothing")
+        return node
+
+    def _shared(self, pointer: str) -> bool:
+        parts = pointer.split("/")
+        return len(parts) > 2 and parts[1] in ("$defs", "definitions") \
+            and _unescape(parts[2]) in self.shared_keys
+
+    def _scope(self, ctx: _Version, pointer: str) -> tuple[str, str]:
+        """(memo key, module) of the schema at ``pointer``."""
+        if self._shared(pointer):
+            return f"shared:{pointer}", SHARED
+        return f"{ctx.scope}:{pointer}", ctx.module
+
+    def _ref_name(self, ctx: _Version, pointer: str) -> str:
+        if pointer == "":
+            return ctx.class_name
+        tokens = [_unescape(t) for t in pointer.split("/")[1:]]
+        if self._shared(pointer):
+            key = tokens[1]
+            last = key.rsplit(".", 1)[-1] if len(tokens) == 2 else tokens[-1]
+            return pascal(last) or "Shared"
+        return ctx.class_name + (pascal(tokens[-1]) or "Def")
+
+    # -- types ----------------------------------------------------------------------------
+    @staticmethod
+    def _is_class(schema: Any) -> bool:
+        if not isinstance(schema, dict):
+            return False
+        types = schema.get("type")
+        return (types == "object" or types == ["object"]) and (
+            "properties" in schema or "required" in schema
+            or schema.get("additionalProperties") is False)
+
+    def _ref(self, ctx: _Version, ref: object, here: str) -> m.Type:
+        pointer = self._target(ref, here)
+        key, module = self._scope(ctx, pointer)
+        if key in self._memo:
+            return self._memo[key]
+        if pointer == "" and ctx.module == module:
+            return m.Ref(ctx.class_name, ctx.module)
+        if key in self._stack:  # a non-object type that refers to itself: name it
+            if key not in self._aliases:
+                name = self.namers[module].claim(self._ref_name(ctx, pointer), fallback="Alias")
+                self._aliases[key] = m.Ref(name, module, is_class=False)
+            return self._aliases[key]
+        schema = self._resolve(ctx, pointer)
+        name = self._ref_name(ctx, pointer)
+        if self._is_class(schema):
+            return self._class(ctx, schema, pointer, name, memo=key)
+        self._stack.add(key)
+        try:
+            built = self.type_of(ctx, schema, pointer, name)
+        finally:
+            self._stack.discard(key)
+        alias = self._aliases.get(key)
+        if alias is not None:
+            self.modules[module].aliases.append(m.AliasDef(alias.name, module, built))
+            built = alias
+        self._memo[key] = built
+        return built
+
+    def type_of(self, ctx: _Version, schema: Any, pointer: str, hint: str) -> m.Type:
+        """The IR of ``schema`` (at ``pointer``); ``hint`` names a class it may need."""
+        if schema is True:
+            return m.AnyValue()
+        if not isinstance(schema, dict):
+            raise _Unsupported(pointer, "a schema that accepts nothing (false) is not supported")
+        keys = set(schema) - ANNOTATIONS
+        if "$ref" in schema:
+            if ctx.draft7 or not keys - {"$ref"}:
+                return self._ref(ctx, schema["$ref"], pointer)
+            raise _Unsupported(pointer, "$ref next to other constraints is not supported; "
+                                        "wrap them in allOf")
+        bad = sorted(keys & UNSUPPORTED)
+        if bad:
+            raise _Unsupported(pointer, f"keyword {bad[0]!r} is not supported by codegen")
+        if "allOf" in schema:
+            return self._all_of(ctx, schema, pointer, hint)
+        for combinator in ("oneOf", "anyOf"):
+            if combinator in schema:
+                return self._combinator(ctx, schema, combinator, pointer, hint)
+        if "enum" in schema or "const" in schema:
+            return self._enum(ctx, schema, pointer, hint)
+        declared = schema.get("type")
+        if declared is None:
+            if not keys & TYPE_SPECIFIC:
+                return m.AnyValue()
+            types = list(JSON_TYPES)
+        else:
+            types = [declared] if isinstance(declared, str) else list(declared)
+        if "number" in types and "integer" in types:
+            types.remove("integer")
+        options: list[m.Type] = []
+        for json_type in sorted(set(types), key=types.index):
+            options.append(self._typed(ctx, schema, json_type, pointer, hint))
+        if not options:
+            raise _Unsupported(pointer, "an empty type list accepts nothing")
+        return options[0] if len(options) == 1 else m.Union(tuple(options), "type")
+
+    def _all_of(self, ctx: _Version, schema: dict[str, Any], pointer: str, hint: str) -> m.Type:
+        parts = schema["allOf"]
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict):
+            only = parts[0]
+            if not (set(rest) - ANNOTATIONS):
+                return self.type_of(ctx, only, f"{pointer}/allOf/0", hint)
+            if "$ref" not in only and not (set(rest) - ANNOTATIONS) & set(only):
+                return self.type_of(ctx, {**rest, **only}, pointer, hint)
+        raise _Unsupported(pointer, "allOf is supported only with one schema that does not "
+                                    "overlap its siblings")
+
+    def _combinator(self, ctx: _Version, schema: dict[str, Any], combinator: str,
+                    pointer: str, hint: str) -> m.Type:
+        if set(schema) - ANNOTATIONS - {combinator}:
+            raise _Unsupported(pointer, f"{combinator} next to other keywords is not supported; "
+                                        "move them into each option")
+        raw = schema[combinator]
+        if not isinstance(raw, list) or not raw:
+            raise _Unsupported(pointer, f"{combinator} must be a non-empty list")
+        options = tuple(self.type_of(ctx, option, f"{pointer}/{combinator}/{i}",
+                                     f"{hint}Option{i + 1}" if len(raw) > 1 else hint)
+                        for i, option in enumerate(raw))
+        if len(options) == 1:
+            return options[0]
+        kinds = [m.json_types(o) for o in options]
+        if all(not (a & b) for i, a in enumerate(kinds) for b in kinds[i + 1:]):
+            return m.Union(options, "type")
+        tagged = self._tags(options)
+        if tagged is not None:
+            return m.Union(options, "tag", tag=tagged[0], tags=tagged[1])
+        return m.Union(options, combinator)
+
+    def _tags(self, options: tuple[m.Type, ...]) -> tuple[str, tuple[str, ...]] | None:
+        """A required property holding a distinct string const in every option, if any."""
+        defs = []
+        for option in options:
+            if not isinstance(option, m.Ref) or not option.is_class:
+                return None
+            found = self.classes.get(f"{option.module}.{option.name}")
+            if found is None:
+                return None
+            defs.append(found)
+        for candidate in defs[0].fields:
+            tags: list[str] = []
+            for cls in defs:
+                match = [f for f in cls.fields if f.json_name == candidate.json_name
+                         and f.required and isinstance(f.type, m.Enum)
+                         and len(f.type.values) == 1 and isinstance(f.type.values[0], str)]
+                if not match:
+                    break
+                assert isinstance(match[0].type, m.Enum)
+                tags.append(match[0].type.values[0])
+            else:
+                if len(set(tags)) == len(tags):
+                    return candidate.json_name, tuple(tags)
+        return None
+
+    def _enum(self, ctx: _Version, schema: dict[str, Any], pointer: str, hint: str) -> m.Type:
+        values: list[Any] = [schema["const"]] if "const" in schema else list(schema["enum"])
+        if "const" in schema and "enum" in schema:
+            keys = {_json_key(v) for v in schema["enum"]}
+            values = [v for v in values if _json_key(v) in keys]
+        siblings = {k: v for k, v in schema.items()
+                    if k not in ANNOTATIONS and k not in ("enum", "const")}
+        if siblings:
+            if set(siblings) - TYPE_SPECIFIC - {"type"} or any(
+                    k in siblings for k in ("properties", "items", "additionalProperties")):
+                raise _Unsupported(pointer, "enum next to structural keywords is not supported")
+            checker = jsonschema.Draft202012Validator(siblings, format_checker=FORMATS)
+            values = [v for v in values if checker.is_valid(v)]
+        unique: dict[object, Any] = {}
+        for value in values:
+            unique.setdefault(_json_key(value), value)
+        values = list(unique.values())
+        if not values:
+            raise _Unsupported(pointer, "this enum accepts no value")
+        strings = [v for v in values if isinstance(v, str)]
+        doc = schema.get("description") if isinstance(schema.get("description"), str) else None
+        if len(strings) >= 2 and all(isinstance(v, str) or v is None for v in values):
+            _, module = self._scope(ctx, pointer)
+            name = self.namers[module].claim(hint, fallback="Enum")
+            members = Namer()
+            enum = m.Enum(tuple(strings), name,
+                          tuple((members.claim(upper(s), fallback="VALUE"), s) for s in strings),
+                          doc, module)
+            self.modules[module].enums.append(enum)
+            if len(strings) == len(values):
+                return enum
+            return m.Union((enum, m.Null()), "type")
+        return m.Enum(tuple(values))
+
+    def _typed(self, ctx: _Version, schema: dict[str, Any], json_type: str, pointer: str,
+               hint: str) -> m.Type:
+        if json_type == "null":
+            return m.Null()
+        if json_type == "boolean":
+            return m.Bool()
+        if json_type == "string":
+            return self._string(schema, pointer)
+        if json_type in ("number", "integer"):
+            return self._number(schema, json_type == "integer", pointer)
+        if json_type == "array":
+            items = schema.get("items", True)
+            if isinstance(items, list):
+                raise _Unsupported(pointer, "tuple-form items are not supported")
+            return m.Array(self.type_of(ctx, items, f"{pointer}/items", f"{hint}Item"),
+                           _count(schema, "minItems", pointer), _count(schema, "maxItems", pointer),
+                           schema.get("uniqueItems") is True)
+        if json_type == "object":
+            if not self._is_class({**schema, "type": "object"}):
+                extra = schema.get("additionalProperties", True)
+                return m.Map(self.type_of(ctx, extra, f"{pointer}/additionalProperties",
+                                          f"{hint}Value"),
+                             _count(schema, "minProperties", pointer),
+                             _count(schema, "maxProperties", pointer),
+                             self._names(schema, pointer))
+            key, _ = self._scope(ctx, pointer)
+            # Its own memo key: the schema at `pointer` may also allow other types.
+            return self._class(ctx, schema, pointer, hint, memo=f"{key}#object")
+        raise _Unsupported(pointer, f"unknown type {json_type!r}")
+
+    def _string(self, schema: dict[str, Any], pointer: str) -> m.Str:
+        pattern = schema.get("pattern")
+        python_pattern = None
+        if pattern is not None:
+            if not isinstance(pattern, str):
+                raise _Unsupported(pointer, "pattern must be a string")
+            try:
+                python_pattern = translate(pattern)
+            except PatternError as exc:
+                raise _Unsupported(f"{pointer}/pattern", f"pattern {pattern!r}: {exc}") from None
+        fmt = schema.get("format")
+        return m.Str(_count(schema, "minLength", pointer), _count(schema, "maxLength", pointer),
+                     pattern, python_pattern, fmt if fmt in m.CONVERTED_FORMATS else None)
+
+    def _names(self, schema: dict[str, Any], pointer: str) -> m.Str | None:
+        """propertyNames, when it only constrains strings (keys always are)."""
+        names = schema.get("propertyNames", True)
+        if names is True:
+            return None
+        where = f"{pointer}/propertyNames"
+        if not isinstance(names, dict) or set(names) - ANNOTATIONS - BY_TYPE["string"] - {
+                "type"} or names.get("type", "string") != "string":
+            raise _Unsupported(where, "propertyNames may only use string keywords")
+        return self._string(names, where)
+
+    def _number(self, schema: dict[str, Any], integer: bool, pointer: str) -> m.Num:
+        bounds: dict[str, float | None] = {}
+        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
+            value = schema.get(key)
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, int | float)):
+                raise _Unsupported(f"{pointer}/{key}", f"{key} must be a number")
+            bounds[key] = value
+        return m.Num(integer, bounds["minimum"], bounds["maximum"], bounds["exclusiveMinimum"],
+                     bounds["exclusiveMaximum"], bounds["multipleOf"])
+
+    def _class(self, ctx: _Version, schema: Mapping[str, Any], pointer: str, hint: str, *,
+               doc: str | None = None, event: m.EventInfo | None = None, memo: str | None = None,
+               claimed: bool = False) -> m.Ref:
+        _, module = self._scope(ctx, pointer)
+        name = hint if claimed else self.namers[module].claim(hint, fallback="Model")
+        ref = m.Ref(name, module)
+        if memo is not None:
+            self._memo[memo] = ref
+        bad = sorted(set(schema) & (UNSUPPORTED | {"propertyNames"}))
+        if bad:
+            raise _Unsupported(pointer, f"keyword {bad[0]!r} is not supported by codegen "
+                                        "on an object with properties")
+        properties = schema.get("properties", {})
+        required = schema.get("required", [])
+        if not isinstance(properties, dict) or not isinstance(required, list):
+            raise _Unsupported(pointer, "properties must be an object and required a list")
+        names = Namer()
+        fields: list[m.Field] = []
+        declared = list(properties) + [r for r in required if r not in properties]
+        for json_name in declared:
+            sub = properties.get(json_name, True)
+            sub_pointer = f"{pointer}/properties/{_escape(json_name)}"
+            field_type = self.type_of(ctx, sub, sub_pointer, name + (pascal(json_name) or "Field"))
+            field_doc = sub.get("description") if isinstance(sub, dict) else None
+            fields.append(m.Field(json_name, names.claim(snake(json_name)), field_type,
+                                  json_name in required,
+                                  field_doc if isinstance(field_doc, str) else None))
+        extra_schema = schema.get("additionalProperties", True)
+        additional = None
+        if extra_schema is not False:
+            additional = self.type_of(ctx, extra_schema, f"{pointer}/additionalProperties",
+                                      f"{name}Extra")
+        description = schema.get("description")
+        cls = m.ClassDef(name, module, tuple(fields),
+                         doc if doc is not None else
+                         description if isinstance(description, str) else None,
+                         additional, names.claim("extra"),
+                         _count(schema, "minProperties", pointer),
+                         _count(schema, "maxProperties", pointer), event)
+        self.modules[module].classes.append(cls)
+        self.classes[f"{module}.{name}"] = cls
+        return ref
+
+
+def _count(schema: Mapping[str, Any], key: str, pointer: str) -> int | None:
+    value = schema.get(key)
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Unsupported(f"{pointer}/{key}", f"{key} must be a non-negative integer")
+    return value
+
+
+def _json_key(value: Any) -> object:
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", value)
+    if isinstance(value, str):
+        return ("s", value)
+    if value is None:
+        return ("z",)
+    if isinstance(value, list):
+        return ("l", tuple(_json_key(v) for v in value))
+    return ("d", frozenset((k, _json_key(v)) for k, v in value.items()))
+
+
+def build(registry: Registry) -> list[m.ModuleDef]:
+    """The IR modules for ``registry``: `shared` first, then one per domain."""
+    return Builder(registry).build()

@@ -1,0 +1,52 @@
+"""The pydantic v2 style: the same checks and conversions, declared as `BaseModel`s.
+
+`from_dict` runs the generated checks (so a model is exactly as strict as its schema,
+which pydantic's own coercions are not) and then builds the model with
+`model_construct`, which skips pydantic's second, looser pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accord.codegen import model as m
+from accord.codegen.python_dataclasses import Style
+
+
+@dataclass(frozen=True, slots=True)
+class PydanticStyle(Style):
+    name: str = "pydantic"
+    any_annotation: str = "_t.Any"  # pydantic cannot build a schema for a string alias
+
+    def imports(self) -> list[str]:
+        return ["pydantic as _pd"]
+
+    def class_header(self, cls: m.ClassDef) -> list[str]:
+        return [f"class {cls.name}(_pd.BaseModel):"]
+
+    def config(self, cls: m.ClassDef) -> list[str]:
+        extra = "'forbid'" if cls.additional is None else "'ignore'"
+        return [f"    model_config = _pd.ConfigDict(extra={extra}, validate_by_name=True, "
+                "validate_by_alias=True,",
+                "                                  protected_namespaces=(), "
+                "arbitrary_types_allowed=True)", ""]
+
+    def field(self, f: m.Field, annotation: str, default: str | None) -> str:
+        if f.name == f.json_name:
+            tail = f" = {default}" if default is not None else ""
+            return f"{f.name}: {annotation}{tail}"
+        default_arg = f"default={default}, " if default is not None else ""
+        return f"{f.name}: {annotation} = _pd.Field({default_arg}alias={f.json_name!r})"
+
+    def extra_field(self, name: str, annotation: str) -> str:
+        return f"{name}: {annotation} = _pd.Field(default_factory=dict)"
+
+    def construct(self, cls_name: str) -> str:
+        return f"{cls_name}.model_construct"
+
+    def footer(self, module: m.ModuleDef) -> list[str]:
+        # Annotations are strings (PEP 563): resolve them now that every class exists.
+        return [f"{cls.name}.model_rebuild()" for cls in module.classes]
+
+
+PYDANTIC = PydanticStyle()

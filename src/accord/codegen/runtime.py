@@ -1,0 +1,359 @@
+"""Support code copied verbatim into every generated package as ``_runtime.py``.
+
+Standard library only: generated checks call these small helpers, but never walk a schema
+at run time. Values parsed from formatted strings (date-time, date, uuid, decimal) are
+subclasses that remember the text they came from, so that ``to_dict`` gives back exactly
+the payload, while a value a producer builds itself is formatted afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import enum
+import json
+import re
+import uuid as _uuid
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any, Final, TypeAlias, TypeVar
+
+JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
+T = TypeVar("T")
+Segment: TypeAlias = "str | int"
+
+
+class Absent(enum.Enum):
+    """The marker of a property that is absent, where null is a value of its own."""
+
+    ABSENT = "ABSENT"
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+ABSENT: Final = Absent.ABSENT
+
+
+class ValidationError(ValueError):
+    """A payload breaks its contract: ``path`` says where, ``rule`` which keyword."""
+
+    def __init__(self, rule: str, message: str, path: Sequence[Segment] = ()) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.segments: list[Segment] = list(path)
+
+    def within(self, segment: Segment) -> ValidationError:
+        """Prefix the path with ``segment`` (called on the way out of a nested check)."""
+        self.segments.insert(0, segment)
+        return self
+
+    @property
+    def path(self) -> str:
+        """The JSON path of the offending value, e.g. ``$.items[0].sku``."""
+        out = "$"
+        for segment in self.segments:
+            if isinstance(segment, int):
+                out += f"[{segment}]"
+            elif segment.isidentifier():
+                out += f".{segment}"
+            else:
+                out += f"[{segment!r}]"
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.rule}: {self.message}"
+
+
+def fail(rule: str, message: str) -> ValidationError:
+    return ValidationError(rule, message)
+
+
+def missing(key: str) -> ValidationError:
+    return ValidationError("required", f"missing required property {key!r}")
+
+
+def extra(data: dict[str, Any], known: frozenset[str]) -> ValidationError:
+    unknown = sorted(k for k in data if k not in known)
+    return ValidationError("additionalProperties", f"unexpected property {unknown[0]!r}",
+                           [unknown[0]])
+
+
+def undeclared(data: dict[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """The properties of ``data`` the schema does not declare."""
+    return {k: v for k, v in data.items() if k not in known}
+
+
+# -- scalars ---------------------------------------------------------------------------
+
+
+def as_int(value: object) -> int:
+    """JSON Schema's integer: an int that is not a bool, or a float with no fraction."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValidationError("type", f"expected an integer, got {_kind(value)}")
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def multiple_of(value: float, factor: float) -> bool:
+    """jsonschema's multipleOf, float quirks included."""
+    if isinstance(factor, float):
+        quotient = value / factor
+        try:
+            return int(quotient) == quotient
+        except OverflowError:
+            return (Fraction(value) / Fraction(factor)).denominator == 1
+    return not value % factor
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def type_error(expected: str, value: object) -> ValidationError:
+    return ValidationError("type", f"expected {expected}, got {_kind(value)}")
+
+
+# -- formats: parsed values that remember their text --------------------------------------
+
+
+class DateTime(_dt.datetime):
+    __slots__ = ("text",)
+    text: str
+
+
+class Date(_dt.date):
+    __slots__ = ("text",)
+    text: str
+
+
+class UUID(_uuid.UUID):
+    __slots__ = ("text",)
+    text: str
+
+
+class Decimal(_decimal.Decimal):
+    __slots__ = ("text",)
+    text: str
+
+
+# RFC 3339 date-time; the ranges are then checked by fromisoformat.
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})\Z", re.ASCII).match
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII).match
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z", re.ASCII).match
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z", re.ASCII).match
+
+
+def load_datetime(text: str) -> _dt.datetime:
+    if _DATE_TIME(text) is not None:
+        iso = text.upper()
+        # fromisoformat keeps at most microseconds: more digits are cut, not refused.
+        head, dot, rest = iso.partition(".")
+        if dot:
+            digits = len(rest) - len(rest.lstrip("0123456789"))
+            if digits > 6:
+                iso = head + "." + rest[:6] + rest[digits:]
+        try:
+            value = DateTime.fromisoformat(iso)
+        except ValueError:
+            pass
+        else:
+            value.text = text
+            return value
+    raise ValidationError("format", f"{text!r} is not an RFC 3339 date-time")
+
+
+def load_date(text: str) -> _dt.date:
+    if _DATE(text) is not None:
+        try:
+            value = Date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            value.text = text
+            return value
+    raise ValidationError("format", f"{text!r} is not an RFC 3339 full-date")
+
+
+def load_uuid(text: str) -> _uuid.UUID:
+    if _UUID(text) is None:
+        raise ValidationError("format", f"{text!r} is not a UUID")
+    value = UUID(text)
+    object.__setattr__(value, "text", text)  # UUID refuses plain attribute assignment
+    return value
+
+
+def load_decimal(text: str) -> _decimal.Decimal:
+    if _DECIMAL(text) is None:
+        raise ValidationError("format", f"{text!r} is not a decimal number")
+    value = Decimal(text)
+    value.text = text
+    return value
+
+
+def dump_datetime(value: _dt.datetime) -> str:
+    text: str | None = getattr(value, "text", None)
+    if text is not None:
+        return text
+    out = value.isoformat()
+    return out[:-6] + "Z" if out.endswith("+00:00") else out
+
+
+def dump_date(value: _dt.date) -> str:
+    text: str | None = getattr(value, "text", None)
+    return text if text is not None else value.isoformat()
+
+
+def dump_uuid(value: _uuid.UUID) -> str:
+    text: str | None = getattr(value, "text", None)
+    return text if text is not None else str(value)
+
+
+def dump_decimal(value: _decimal.Decimal) -> str:
+    text: str | None = getattr(value, "text", None)
+    return text if text is not None else format(value, "f")
+
+
+# -- containers and combinators -----------------------------------------------------------
+
+
+def _key(value: object) -> object:
+    """A hashable key under which two JSON values are equal exactly when jsonschema says so."""
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, int | float):
+        return ("n", value)  # 1 and 1.0 are the same number
+    if isinstance(value, str):
+        return ("s", value)
+    if value is None:
+        return ("z",)
+    if isinstance(value, list):
+        return ("l", tuple(_key(item) for item in value))
+    if isinstance(value, dict):
+        return ("d", frozenset((k, _key(v)) for k, v in value.items()))
+    return ("o", id(value))
+
+
+def check_unique(items: list[Any]) -> None:
+    seen: set[object] = set()
+    for index, item in enumerate(items):
+        key = _key(item)
+        if key in seen:
+            raise ValidationError("uniqueItems", f"item {index} repeats an earlier item")
+        seen.add(key)
+
+
+def at_index(error: ValidationError, items: list[Any],
+             load: Callable[[object], object]) -> ValidationError:
+    """The error of the first item ``load`` refuses, with its index (the slow path)."""
+    for index, item in enumerate(items):
+        try:
+            load(item)
+        except ValidationError as found:
+            return found.within(index)
+    return error
+
+
+def at_key(error: ValidationError, values: dict[str, Any],
+           load: Callable[[object], object]) -> ValidationError:
+    """The error of the first value ``load`` refuses, with its key (the slow path)."""
+    for key, value in values.items():
+        try:
+            load(value)
+        except ValidationError as found:
+            return found.within(key)
+    return error
+
+
+def parse_json(text: str | bytes) -> object:
+    """JSON text to a value; NaN and Infinity are not JSON and are refused."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        raise ValidationError("json", f"not valid JSON: {exc}") from None
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def to_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def json_in(value: object, allowed: frozenset[object]) -> bool:
+    """enum membership with JSON equality (true is not 1; 1.0 is 1)."""
+    return _key(value) in allowed
+
+
+def keys(values: Sequence[object]) -> frozenset[object]:
+    return frozenset(_key(v) for v in values)
+
+
+def one_of(value: object, options: Sequence[Callable[[object], T]]) -> T:
+    """Exactly one option accepts ``value``: its result."""
+    found: list[T] = []
+    for option in options:
+        try:
+            found.append(option(value))
+        except ValidationError:
+            continue
+    if len(found) != 1:
+        what = "no option" if not found else f"{len(found)} options"
+        raise ValidationError("oneOf", f"{what} of the oneOf accepted the value")
+    return found[0]
+
+
+def any_of(value: object, options: Sequence[Callable[[object], T]]) -> T:
+    """The first option that accepts ``value``: its result."""
+    for option in options:
+        try:
+            return option(value)
+        except ValidationError:
+            continue
+    raise ValidationError("anyOf", "no option of the anyOf accepted the value")
+
+
+def dump(value: object) -> Any:
+    """Any generated value back to JSON (for unions, where the option is known only now)."""
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, list):
+        return [dump(item) for item in value]
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
+    if isinstance(value, _dt.datetime):
+        return dump_datetime(value)
+    if isinstance(value, _dt.date):
+        return dump_date(value)
+    if isinstance(value, _uuid.UUID):
+        return dump_uuid(value)
+    if isinstance(value, _decimal.Decimal):
+        return dump_decimal(value)
+    return value
