@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+NODE_PARSER := tests/interop/node/node_modules/@asyncapi/parser
+
 .PHONY: demo test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
@@ -18,12 +20,19 @@ demo: $(STAMP)
 	$(BIN)/accord check
 	$(BIN)/accord diff orders.OrderPlaced
 	$(BIN)/accord compat contracts/orders/order_placed.yaml@1 contracts/orders/order_placed.yaml@2
+	$(BIN)/accord export asyncapi --out build/asyncapi.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks plugins
 	$(BIN)/mypy
 
-test: lint
+# The official AsyncAPI parser checks what `accord export asyncapi` writes (Node, from npm).
+$(NODE_PARSER): tests/interop/node/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-audit --no-fund --no-package-lock --prefix tests/interop/node; \
+	else echo "npm not found: the AsyncAPI parser test will be skipped"; fi
+
+test: lint $(NODE_PARSER)
 	$(BIN)/pytest
 
 bench: $(STAMP)
@@ -31,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache tests/interop/node/node_modules

@@ -76,6 +76,44 @@ def diff_command(event: str, versions: tuple[int, ...], fmt: str) -> int:
     return diff.run(event, v1, v2, fmt)
 
 
+@cli.group("export")
+def export_group() -> None:
+    """Describe the registry in other formats."""
+
+
+@export_group.command("asyncapi")
+@click.option("--service", help="Only what this service sends and receives.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True)
+def export_asyncapi_command(service: str | None, out: str | None, fmt: str) -> int:
+    """An AsyncAPI 3.0.0 document of the registry, or of one service's view of it."""
+    from accord.commands import interop
+
+    return interop.export(service, out, fmt)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Create contracts from other formats."""
+
+
+@import_group.command("asyncapi")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--into", type=click.Path(file_okay=False),
+              help="The registry folder to write into (default: the configured registry).")
+@click.option("--domain", help="Domain for events whose name does not say (default: from "
+              "the channel address).")
+@click.option("--owner", help="Owner for contracts whose document names none.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def import_asyncapi_command(file: str, into: str | None, domain: str | None, owner: str | None,
+                            force: bool) -> int:
+    """Contract files from an AsyncAPI 2.6 or 3.0 document."""
+    from accord.commands import interop
+
+    return interop.import_(file, into, domain, owner, force)
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)

@@ -1,0 +1,62 @@
+"""`accord export asyncapi` and `accord import asyncapi`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import yaml
+
+from accord.commands.common import display, open_workspace
+from accord.errors import Location, UsageError
+from accord.interop.asyncapi_export import export_asyncapi
+from accord.interop.asyncapi_import import import_asyncapi
+from accord.registry.yamlio import load_yaml
+
+
+def export(service: str | None, out: str | None, fmt: str) -> int:
+    workspace = open_workspace()
+    known = {s for c in workspace.registry.contracts for s in (*c.producers, *c.consumers)}
+    if service is not None and service not in known:
+        raise UsageError(f"no contract names service {service!r}; services: "
+                         f"{', '.join(sorted(known))}")
+    document = export_asyncapi(workspace.registry, service=service)
+    text = json.dumps(document, indent=2) + "\n" if fmt == "json" or (
+        out and out.endswith(".json")) else yaml.safe_dump(document, sort_keys=False,
+                                                           allow_unicode=True)
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}: {len(document['components']['messages'])} messages, "
+                   f"{len(document['operations'])} operations", err=True)
+    else:
+        click.echo(text, nl=False)
+    return 0
+
+
+def import_(file: str, into: str | None, domain: str | None, owner: str | None,
+            force: bool) -> int:
+    path = Path(file)
+    if not path.is_file():
+        raise UsageError("no such file", Location(file))
+    document, source = load_yaml(path.read_bytes(), file)
+    result = import_asyncapi(document, source, domain=domain, owner=owner)
+    root = Path(into) if into else open_workspace_root()
+    clashes = [rel for rel in result.files if (root / rel).exists()]
+    if clashes and not force:
+        raise UsageError(f"{display(root / clashes[0])} exists; use --force to overwrite "
+                         f"({len(clashes)} file(s) would be replaced)")
+    for rel, content in result.files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True),
+                          encoding="utf-8")
+        click.echo(f"wrote {display(target)}")
+    return 0
+
+
+def open_workspace_root() -> Path:
+    from accord.config import find_config
+
+    return find_config().registry

@@ -1,0 +1,1 @@
+"""Interoperability: AsyncAPI 3.0 export and import, CloudEvents 1.0 envelopes."""

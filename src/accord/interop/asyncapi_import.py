@@ -1,0 +1,437 @@
+"""Contract files from an AsyncAPI 2.6 or 3.0 document.
+
+One contract per event, one version per message. Accord's own exports carry `x-accord-*`
+extensions and come back exactly; documents from other tools (FastStream, AsyncAPI
+Studio) are mapped by convention: versions from names such as `OrderPlacedV2`, producers
+and consumers from the operations, shared schemas from `components/schemas`. Names on the
+wire keep their spelling; a convention they break is suppressed in the file, visibly,
+with `x-accord-ignore`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.errors import AccordError, Location
+from accord.governance.rules.base import walk
+from accord.registry.model import JSON, SourceMap
+
+SUPPORTED = ("2.6", "3.0")
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema"
+_JSON_FORMATS = ("application/schema+json", "application/vnd.aai.asyncapi")
+_VERSIONED = re.compile(r"^(?P<name>.*?)[._-]?[vV](?P<n>[0-9]+)$")
+_FIELD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_CHANNEL = re.compile(r"^[a-z][a-z0-9]*([.-][a-z0-9]+)*$")
+
+
+class ImportError_(AccordError):
+    """The AsyncAPI document cannot be turned into contracts."""
+
+
+def _pascal(text: str) -> str:
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", text)
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Event"
+
+
+def _snake(text: str) -> str:
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "events"
+
+
+def _kebab(text: str) -> str:
+    return _snake(text).replace("_", "-")
+
+
+@dataclass
+class _Message:
+    key: str
+    body: dict[str, Any]
+    address: str
+    producers: list[str] = field(default_factory=list)
+    consumers: list[str] = field(default_factory=list)
+
+
+class _Importer:
+    def __init__(self, document: Mapping[str, Any], source: SourceMap, domain: str | None,
+                 owner: str | None) -> None:
+        self.doc = document
+        self.source = source
+        self.domain = domain
+        self.owner = owner
+
+    def fail(self, message: str, pointer: str = "") -> ImportError_:
+        return ImportError_(message, self.source.locate(pointer))
+
+    def resolve(self, node: Any, pointer: str) -> tuple[Any, str]:
+        """Follow `$ref`s inside the document; return the target and its pointer."""
+        seen = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#/"):
+                raise self.fail(f"$ref {ref!r} leaves the document; bundle it first",
+                                pointer + "/$ref")
+            if ref in seen:
+                raise self.fail(f"$ref {ref!r} is part of a cycle", pointer)
+            seen.add(ref)
+            target: Any = self.doc
+            for token in ref[2:].split("/"):
+                token = token.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, dict) or token not in target:
+                    raise self.fail(f"$ref {ref!r} points at nothing", pointer + "/$ref")
+                target = target[token]
+            node, pointer = target, ref[1:]
+        return node, pointer
+
+    def service(self, operation: Mapping[str, Any]) -> str:
+        name = operation.get("x-accord-service") or self.doc.get("x-accord-service") or \
+            self.doc.get("info", {}).get("title", "service")
+        return _kebab(str(name))
+
+    def messages(self) -> list[_Message]:
+        version = str(self.doc.get("asyncapi", ""))
+        if not version.startswith(SUPPORTED):
+            raise self.fail(f"AsyncAPI {version or '(no version)'} is not supported; "
+                            "Accord imports 2.6 and 3.0 documents", "/asyncapi")
+        info = self.doc.get("info")
+        if not isinstance(info, dict) or not info.get("title") or not info.get("version"):
+            raise self.fail("info.title and info.version are required", "/info")
+        if not isinstance(self.doc.get("channels", {}), dict):
+            raise self.fail("channels must be a mapping", "/channels")
+        found = self._v3() if version.startswith("3.") else self._v2()
+        if not found:
+            raise self.fail("the document has no messages to import", "/channels")
+        return list(found.values())
+
+    def _v3(self) -> dict[str, _Message]:
+        found: dict[str, _Message] = {}
+        by_channel: dict[str, list[str]] = {}
+        for cid, channel in self.doc.get("channels", {}).items():
+            channel, cpointer = self.resolve(channel, f"/channels/{cid}")
+            address = channel.get("address") or cid
+            for mid, message in (channel.get("messages") or {}).items():
+                body, mpointer = self.resolve(message, f"{cpointer}/messages/{mid}")
+                key = mpointer.rpartition("/")[2] if mpointer.startswith(
+                    "/components/messages/") else mid
+                found.setdefault(mpointer, _Message(key, body, str(address)))
+                by_channel.setdefault(cpointer, []).append(mpointer)
+        for oid, operation in (self.doc.get("operations") or {}).items():
+            operation, opointer = self.resolve(operation, f"/operations/{oid}")
+            action = operation.get("action")
+            if action not in ("send", "receive"):
+                raise self.fail(f"operation {oid!r} has action {action!r}; expected send or "
+                                "receive", f"{opointer}/action")
+            _, cpointer = self.resolve(operation.get("channel"), f"{opointer}/channel")
+            targets = []
+            for i, ref in enumerate(operation.get("messages") or []):
+                _, mpointer = self.resolve(ref, f"{opointer}/messages/{i}")
+                targets.append(mpointer)
+            for mpointer in targets or by_channel.get(cpointer, []):
+                roles = found[mpointer].producers if action == "send" else \
+                    found[mpointer].consumers
+                name = self.service(operation)
+                if name not in roles:
+                    roles.append(name)
+        return found
+
+    def _v2(self) -> dict[str, _Message]:
+        # AsyncAPI 2.x speaks from the client's side: `publish` means the application
+        # receives, `subscribe` means it sends. FastStream's generator speaks from the
+        # application's side instead (a handler is a `subscribe`); its documents are
+        # recognised by their `<topic>:Publisher` channel names.
+        channels = self.doc.get("channels", {})
+        faststream = any(str(key).endswith(":Publisher") for key in channels)
+        roles_by_verb = (("subscribe", "consumers"), ("publish", "producers")) if faststream \
+            else (("subscribe", "producers"), ("publish", "consumers"))
+        found: dict[str, _Message] = {}
+        for key, channel in channels.items():
+            channel, cpointer = self.resolve(channel, f"/channels/{_esc(key)}")
+            address = _binding_address(channel) or str(key).split(":")[0]
+            for verb, role in roles_by_verb:
+                operation = channel.get(verb)
+                if not isinstance(operation, dict):
+                    continue
+                message = operation.get("message")
+                if message is None:
+                    raise self.fail(f"{verb} operation has no message", f"{cpointer}/{verb}")
+                message, mpointer = self.resolve(message, f"{cpointer}/{verb}/message")
+                branches = message.get("oneOf") if isinstance(message, dict) else None
+                items = list(enumerate(branches)) if isinstance(branches, list) else [
+                    (None, message)]
+                for i, branch in items:
+                    here = mpointer if i is None else f"{mpointer}/oneOf/{i}"
+                    body, bpointer = self.resolve(branch, here)
+                    key = bpointer.rpartition("/")[2] if bpointer.startswith(
+                        "/components/messages/") else (body.get("name") or address)
+                    entry = found.setdefault(bpointer, _Message(str(key), body, str(address)))
+                    roles = getattr(entry, role)
+                    name = self.service(operation)
+                    if name not in roles:
+                        roles.append(name)
+        return found
+
+
+def _binding_address(channel: Mapping[str, Any]) -> str | None:
+    """The broker-level name a channel binding gives (Kafka topic, AMQP queue, …)."""
+    raw = channel.get("bindings")
+    bindings: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    for protocol, field_ in (("kafka", "topic"), ("nats", "subject"), ("redis", "channel")):
+        value = (bindings.get(protocol) or {}).get(field_)
+        if isinstance(value, str) and value:
+            return value
+    queue = (bindings.get("amqp") or {}).get("queue") or {}
+    name = queue.get("name") if isinstance(queue, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def _esc(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _payload(imp: _Importer, message: _Message) -> tuple[JSON, str]:
+    body = message.body
+    payload = body.get("payload")
+    fmt = body.get("schemaFormat")
+    if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
+        fmt, payload = payload["schemaFormat"], payload["schema"]
+    if payload is None:
+        raise imp.fail(f"message {message.key!r} has no payload")
+    if fmt and not str(fmt).startswith(_JSON_FORMATS):
+        kind = "Avro" if "avro" in str(fmt).lower() else str(fmt)
+        raise imp.fail(f"message {message.key!r}: schema format {kind} is not supported; "
+                       "Accord contracts are JSON Schema")
+    return payload, str(fmt or "")
+
+
+@dataclass
+class ImportResult:
+    files: dict[str, dict[str, Any]]
+    """Root-relative path -> document to write."""
+
+
+def _relative(from_file: str, to_file: str) -> str:
+    return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+
+
+def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
+                    domain: str | None = None, owner: str | None = None) -> ImportResult:
+    """The contract and shared-schema files an AsyncAPI document describes."""
+    if not isinstance(document, dict):
+        raise ImportError_("an AsyncAPI document must be a mapping", Location(source.file, 1))
+    imp = _Importer(document, source, domain, owner)
+    messages = imp.messages()
+    components = document.get("components", {}).get("schemas", {}) or {}
+    uses: dict[str, int] = {}
+    for message in messages:
+        payload, _ = _payload(imp, message)
+        for ref in _refs(payload):
+            if ref.startswith("#/components/schemas/"):
+                name = ref.split("/")[3].replace("~1", "/").replace("~0", "~")
+                uses[name] = uses.get(name, 0) + 1
+    for schema in components.values():
+        for ref in _refs(schema):
+            if ref.startswith("#/components/schemas/"):
+                name = ref.split("/")[3]
+                uses[name] = uses.get(name, 0) + 2  # referenced by another schema: shared
+    shared_path = {
+        name: str(schema.get("x-accord-path") or f"_shared/{_snake(name)}.yaml")
+        for name, schema in components.items()
+        if isinstance(schema, dict) and (schema.get("x-accord-path") or uses.get(name, 0) > 1)
+    }
+    files: dict[str, dict[str, Any]] = {}
+    for name, path in shared_path.items():
+        body = {k: v for k, v in components[name].items() if k != "x-accord-path"}
+        files[path] = _relink(body, path, shared_path, f"/components/schemas/{_esc(name)}")
+        if "x-accord-path" not in components[name]:
+            _mark_open_objects(files[path])
+    contracts: dict[str, dict[str, Any]] = {}
+    for message in messages:
+        _add_version(imp, message, components, shared_path, contracts, files)
+    for path, contract in contracts.items():
+        versions = sorted(contract["versions"].items(), key=lambda kv: int(kv[0]))
+        if contract.pop("_third_party", False):
+            # Accord numbers versions 1, 2, …; keep the name the document gave each one.
+            renumbered = []
+            for i, (n, v) in enumerate(versions, start=1):
+                name = v.pop("_name")
+                if int(n) != i:
+                    v["x-accord-imported-as"] = name
+                renumbered.append((str(i), v))
+            versions = renumbered
+        contract["versions"] = {int(n): v for n, v in versions}
+        files[path] = contract
+    return ImportResult(dict(sorted(files.items())))
+
+
+def _refs(node: JSON) -> list[str]:
+    found: list[str] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                found.append(ref)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _relink(node: JSON, at_file: str, shared: Mapping[str, str], local: str) -> JSON:
+    """Rewrite document refs: to shared files by relative path, to the payload itself by `#`."""
+    if isinstance(node, list):
+        return [_relink(item, at_file, shared, local) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, JSON] = {}
+    for key, value in node.items():
+        if key == "$ref" and isinstance(value, str) and value.startswith("#/"):
+            parts = value[2:].split("/")
+            if len(parts) >= 3 and parts[:2] == ["components", "schemas"] and \
+                    parts[2] in shared:
+                rest = "/".join(parts[3:])
+                target = _relative(at_file, shared[parts[2]])
+                out[key] = target + (f"#/{rest}" if rest else "")
+            elif value[1:].startswith(local + "/") or value[1:] == local:
+                out[key] = "#" + value[1 + len(local):]
+            else:
+                out[key] = value
+        else:
+            out[key] = _relink(value, at_file, shared, local)
+    return out
+
+
+def _identity(imp: _Importer, message: _Message, payload: JSON) -> tuple[str, int, str]:
+    """The event name, version number, and the name the document used."""
+    body = message.body
+    if body.get("x-accord-event"):
+        event = str(body["x-accord-event"])
+        return event, int(body.get("x-accord-version", 1)), event
+    raw = str(body.get("name") or message.key)
+    if ":" in raw and isinstance(payload, dict) and isinstance(payload.get("$ref"), str):
+        raw = payload["$ref"].rpartition("/")[2]  # FastStream names messages by handler
+    elif ":" in raw:
+        raw = raw.split(":")[1]
+    original = raw
+    number = 1
+    match = _VERSIONED.match(raw)
+    if match and match.group("name"):
+        raw, number = match.group("name"), int(match.group("n"))
+    domain = imp.domain or _snake(re.split(r"[./:_-]", message.address)[0])
+    return f"{_snake(domain)}.{_pascal(raw)}", number, original
+
+
+def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any],
+                 shared: Mapping[str, str], contracts: dict[str, dict[str, Any]],
+                 files: dict[str, dict[str, Any]]) -> None:
+    body = message.body
+    payload, _ = _payload(imp, message)
+    event, number, original = _identity(imp, message, payload)
+    domain, _, name = event.partition(".")
+    path = str(body.get("x-accord-path") or f"{domain}/{_snake(name)}.yaml")
+    # A payload that is only a reference to a schema no one else uses is inlined.
+    if isinstance(payload, dict) and set(payload) == {"$ref"}:
+        ref = str(payload["$ref"])
+        target = ref.rpartition("/")[2]
+        if ref.startswith("#/components/schemas/") and target not in shared and \
+                target in components:
+            payload = components[target]
+    mpointer = f"/components/messages/{_esc(message.key)}/payload"
+    schema = _relink(payload, path, shared, mpointer)
+    if not isinstance(schema, dict):
+        raise imp.fail(f"message {message.key!r}: the payload must be a schema object")
+    dialect = DRAFT_07 if body.get("x-accord-dialect", "draft-07") == "draft-07" else DRAFT_2020
+    schema = {"$schema": dialect, **{k: v for k, v in schema.items() if k != "$schema"}}
+    contract = contracts.get(path)
+    if contract is None:
+        contract = _contract_head(imp, message, event, name)
+        contracts[path] = contract
+    else:
+        for role in ("producers", "consumers"):
+            merged = list(dict.fromkeys([*contract.get(role, []),
+                                         *getattr(message, role)]))
+            if merged:
+                contract[role] = merged
+    version: dict[str, Any] = {}
+    if body.get("x-accord-status", "active") != "active":
+        version["status"] = body["x-accord-status"]
+    for key, field_ in (("x-accord-deprecated-on", "deprecated_on"),
+                        ("x-accord-sunset-on", "sunset_on")):
+        if body.get(key):
+            version[field_] = body[key]
+    version["schema"] = schema
+    examples = [e.get("payload") for e in body.get("examples") or [] if isinstance(e, dict)
+                and "payload" in e]
+    if examples:
+        version["examples"] = examples
+    version.update(body.get("x-accord-version-extensions") or {})
+    contract["versions"][str(number)] = version
+    if "x-accord-event" not in body:
+        version["_name"] = original
+        contract["_third_party"] = True
+        _suppress_wire_names(contract, schema)
+
+
+def _contract_head(imp: _Importer, message: _Message, event: str, name: str) -> dict[str, Any]:
+    body = message.body
+    info = imp.doc.get("info", {})
+    contract: dict[str, Any] = {"event": event}
+    summary = body.get("summary") or body.get("description") or \
+        f"The {name} event, imported from {info.get('title')}."
+    contract["summary"] = str(summary).strip().split("\n")[0]
+    if body.get("x-accord-description"):
+        contract["description"] = body["x-accord-description"]
+    elif body.get("description") and body.get("description") != contract["summary"]:
+        contract["description"] = body["description"]
+    contact = info.get("contact") if isinstance(info.get("contact"), dict) else {}
+    contract["owner"] = body.get("x-accord-owner") or imp.owner or contact.get("name") or \
+        f"team-{_kebab(str(info.get('title', 'unknown')))}"
+    contract["channel"] = message.address
+    if body.get("x-accord-key"):
+        contract["key"] = body["x-accord-key"]
+    if body.get("x-accord-compatibility"):
+        contract["compatibility"] = body["x-accord-compatibility"]
+    # A document that only receives an event cannot say who produces it; say so.
+    contract["producers"] = list(message.producers) or ["unknown"]
+    if message.consumers:
+        contract["consumers"] = list(message.consumers)
+    tags = [t.get("name") for t in body.get("tags") or [] if isinstance(t, dict)]
+    if tags:
+        contract["tags"] = tags
+    if body.get("x-accord-envelope"):
+        contract["envelope"] = body["x-accord-envelope"]
+    elif body.get("contentType") == "application/cloudevents+json":
+        contract["envelope"] = "cloudevents"
+    if body.get("x-accord-ignore"):
+        contract["x-accord-ignore"] = list(body["x-accord-ignore"])
+    contract.update(body.get("x-accord-extensions") or {})
+    contract["versions"] = {}
+    return contract
+
+
+def _suppress_wire_names(contract: dict[str, Any], schema: JSON) -> None:
+    ignore: list[str] = contract.setdefault("x-accord-ignore", [])
+    if not _CHANNEL.match(str(contract.get("channel", ""))) and "channel-name" not in ignore:
+        ignore.append("channel-name")
+    nodes = [node for _, node in walk(schema)]
+    names = [k for node in nodes for k in node.get("properties", {})]
+    if any(not _FIELD.match(n) for n in names) and "field-case" not in ignore:
+        ignore.append("field-case")
+    _mark_open_objects(schema)
+    if not ignore:
+        contract.pop("x-accord-ignore")
+
+
+def _mark_open_objects(schema: JSON) -> None:
+    for _, node in walk(schema):
+        if _is_object(node) and node.get("additionalProperties", True) is True:
+            node.setdefault("x-accord-reason", "open in the imported AsyncAPI document")
+
+
+def _is_object(node: dict[str, Any]) -> bool:
+    return node.get("type") == "object" or "properties" in node
