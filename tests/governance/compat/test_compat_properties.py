@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 
 from accord.errors import UsageError
 from accord.governance.compat import (
@@ -171,6 +172,8 @@ def mutate(schema: Any, r: random.Random) -> Any:
         types = [t] if isinstance(t, str) else list(t)
         extra = r.choice(["string", "integer", "number", "null", "object", "array"])
         node["type"] = [*types, extra] if extra not in types else [x for x in types if x != extra]
+        if not node["type"]:
+            del node["type"]  # an empty type list is not a valid schema
     elif pick == 4 and isinstance(node.get("enum"), list):
         values = node["enum"]
         node["enum"] = values[1:] if len(values) > 1 and r.random() < 0.5 else [*values, "new"]
@@ -299,7 +302,7 @@ def _sample_inclusion(data: st.DataObject, sub: Any, sup: Any) -> None:
     for _ in range(3):
         try:
             instance = data.draw(strategy)
-        except InvalidArgument:  # e.g. minLength > maxLength: an empty schema it cannot build
+        except (InvalidArgument, SchemaError):  # e.g. minLength > maxLength: nothing to draw
             return
         if source.is_valid(instance):
             assert target.is_valid(instance), (sub, sup, instance)

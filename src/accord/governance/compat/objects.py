@@ -81,10 +81,11 @@ def check(w: Walk, a: Conj, b: Conj) -> list[Finding]:
         for name in req if isinstance(req, list) else []:
             if name not in a_required:
                 kind = "required-added" if w.a_is_old else "required-removed"
+                a_ptr = a.where("required") + ("/required" if a.has("required") else "")
                 out.append(
                     w.finding(
                         kind,
-                        a.where("required"),
+                        a_ptr,
                         node.ptr + "/required",
                         f"{w.b_name} requires {name!r}; {w.a_name} does not",
                     )
@@ -133,14 +134,24 @@ def _properties(w: Walk, a: Conj, b: Conj) -> list[Finding]:
             continue
         only_new = b_declared if w.a_is_old else a_declared
         kind = "property-added" if only_new else "property-removed"
-        undeclared = w.a_name if b_declared else w.b_name
+        a_name, b_name, reason = w.a_name, w.b_name, fails[0].message
+        if b_declared and a_value.true:
+            msg = (
+                f"{a_name}'s open content model lets {a_name} instances carry {name!r} with "
+                f"any value; {b_name} constrains it ({reason})"
+            )
+        elif b_declared:
+            msg = f"{a_name} covers {name!r} only by additional/pattern properties ({reason})"
+        elif b_value.false:
+            msg = f"{b_name} does not allow {name!r} (closed content model); {a_name} does"
+        else:
+            msg = f"{b_name} covers {name!r} only by additional/pattern properties ({reason})"
         out.append(
             w.finding(
                 kind,
                 a_value.ptr if a_declared else None,
                 b_value.ptr if b_declared else None,
-                f"{name!r} is undeclared in {undeclared} but its value there is not "
-                f"covered: {fails[0].message}",
+                msg,
             )
         )
     return out

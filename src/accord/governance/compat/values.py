@@ -90,7 +90,7 @@ def valid(value: Any, c: Conj, *, on_error: bool) -> bool:
         return on_error
     for n in c.nodes:
         # Draft-04 validators do not count 1.0 as an integer: leave those to jsonschema.
-        fast = _fast(value, n.schema) if c.doc.draft > 4 else None
+        fast = _fast(value, n.schema, c.doc._cache) if c.doc.draft > 4 else None
         if fast is None:
             fast = c.doc.is_valid(value, n.schema, on_error)
         if not fast:
@@ -98,7 +98,7 @@ def valid(value: Any, c: Conj, *, on_error: bool) -> bool:
     return True
 
 
-def _fast(value: Any, s: dict[str, Any]) -> bool | None:
+def _fast(value: Any, s: dict[str, Any], cache: dict[Any, Any]) -> bool | None:
     """Validate against the common scalar keywords without jsonschema; None if not simple."""
     for k in s:
         if k not in _FAST_KEYWORDS and not k.startswith("x-"):
@@ -114,8 +114,17 @@ def _fast(value: Any, s: dict[str, Any]) -> bool | None:
     key = canon(value)
     if "const" in s and canon(s["const"]) != key:
         return False
-    if "enum" in s and (not isinstance(s["enum"], list) or key not in map(canon, s["enum"])):
-        return False
+    if "enum" in s:
+        options = s["enum"]
+        if not isinstance(options, list):
+            return None
+        # Large enums (currencies, countries) are probed once per value: hash them once.
+        keys = cache.get(("enum", id(options)))
+        if keys is None:
+            keys = frozenset(canon(v) for v in options)
+            cache[("enum", id(options))] = keys
+        if key not in keys:
+            return False
     if kind == "string":
         return _fast_string(value, s)
     if kind in ("integer", "fraction"):
