@@ -100,7 +100,8 @@ class Loader:
     def contract(self, path: str) -> Contract:
         document, source = self._parse(path)
         validator = _contract_validator()
-        error = None if validator.is_valid(document) else best_match(validator.iter_errors(document))
+        valid = validator.is_valid(document)
+        error = None if valid else best_match(validator.iter_errors(document))
         if error is not None:
             pointer = "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
             message = error.message
