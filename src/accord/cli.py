@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Sequence
@@ -140,6 +141,9 @@ def schema_contract() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI: AccordError is a clean message and exit 2; usage errors exit 2."""
+    # A registry is many small containers built at once and kept: the default thresholds
+    # rescan them over and over (about 10% of a large lint). Collect less often.
+    gc.set_threshold(100_000, 50, 1_000)
     try:
         result = cli.main(
             args=list(argv) if argv is not None else None,
