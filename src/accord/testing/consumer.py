@@ -11,10 +11,18 @@ from accord.testing.checks import declare, problems
 from accord.testing.contract import ContractView
 from accord.testing.errors import ContractTestError
 from accord.testing.expectations import Record
-from accord.testing.fields import lookup, parse_path
+from accord.testing.fields import ITEMS, join_path, lookup, parse_path
 from accord.testing.matchers import Matcher, Present, coerce
 from accord.testing.recording import Sample, plain, prune
-from accord.testing.samples import UNDECLARED, SampleStream, tolerant_variant
+from accord.testing.samples import (
+    UNDECLARED,
+    Compiler,
+    Node,
+    Nothing,
+    SampleStream,
+    Union,
+    tolerant_variant,
+)
 
 if TYPE_CHECKING:
     from accord.testing.fixture import Session
@@ -79,6 +87,7 @@ class Expectation:
         self.test = test
         self._session = session
         self._reads: set[str] = set()
+        self._nodes: dict[str, Node] = {}
         self.current: Sample | None = None
         """The sample the consumer's code is handling now (for failure messages)."""
 
@@ -114,16 +123,71 @@ class Expectation:
         self.current = None
 
     def _conforming(self, stream: SampleStream) -> JSON:
+        """The next event, with the declared fields made to hold where the draw missed them.
+
+        Repairing only those fields keeps the rest of the event as varied as ever.
+        """
         event: JSON = None
         for _ in range(CONFORM_TRIES):
             event = stream.next_event()
             if not self.unmet(event):
+                return event
+            for path, matcher in self.fields.items():
+                self._repair(event, parse_path(path), matcher, [], stream)
+            if not self.unmet(event) and stream.is_valid(event):
                 return event
         raise ContractTestError(
             f"{self.consumer}: cannot generate {self.event} v{self.version} events that meet "
             f"the declared fields ({'; '.join(self.unmet(event))}); the contract rarely or "
             "never provides them: loosen the matchers"
         )
+
+    def _repair(self, event: JSON, segments: list[str], matcher: Matcher, done: list[str],
+                stream: SampleStream) -> None:
+        if not segments:
+            return
+        head, rest = segments[0], segments[1:]
+        if head == ITEMS:
+            for item in event if isinstance(event, list) else ():
+                self._repair(item, rest, matcher, [*done, head], stream)
+            return
+        if not isinstance(event, dict):
+            return
+        path = [*done, head]
+        if not rest:
+            if head not in event or matcher.check(event[head]):
+                event[head] = self._value_at(path, matcher, stream)
+            return
+        wanted = list if rest[0] == ITEMS else dict
+        if not isinstance(event.get(head), wanted):
+            for _ in range(CONFORM_TRIES):
+                value = self._draw_at(path, stream)
+                if isinstance(value, wanted):
+                    event[head] = value
+                    break
+        if head in event:
+            self._repair(event[head], rest, matcher, path, stream)
+
+    def _draw_at(self, path: list[str], stream: SampleStream) -> JSON:
+        key = join_path(path)
+        node = self._nodes.get(key)
+        if node is None:
+            info = lookup(self.contract.schema, path)
+            schemas = info.schemas if info is not None else ()
+            compiler = Compiler(self.contract.schema)
+            node = self._nodes[key] = Union([compiler.compile(s) for s in schemas]) \
+                if schemas else Nothing()
+        return node.gen(stream.rng, 1)
+
+    def _value_at(self, path: list[str], matcher: Matcher, stream: SampleStream) -> JSON:
+        value: JSON = None
+        for _ in range(CONFORM_TRIES):
+            value = self._draw_at(path, stream)
+            if matcher.check(value) is None:
+                return value
+        # The schema's own draws rarely match (a narrow regex, say): use the matcher's values.
+        candidates = [v for v in matcher.samples() if matcher.check(v) is None]
+        return stream.rng.choice(candidates) if candidates else value
 
     def unmet(self, event: JSON) -> list[str]:
         """What ``event`` lacks of the declared fields, one reason per place."""
