@@ -115,6 +115,17 @@ def import_asyncapi_command(file: str, into: str | None, domain: str | None, own
     return interop.import_(file, into, domain, owner, force)
 
 
+@cli.command("verify")
+@click.option("--base", "base", metavar="REF",
+              help="Check only what changed since this git ref (e.g. origin/main).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def verify_command(base: str | None, fmt: str) -> int:
+    """Consumer expectation files (from the pytest plugin) against the registry."""
+    from accord.commands import verify
+
+    return verify.run(base, fmt)
+
+
 @cli.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True)
