@@ -136,6 +136,36 @@ def rules_command(fmt: str) -> int:
     return rules.run(fmt)
 
 
+@cli.group("docs")
+def docs_group() -> None:
+    """The documentation site of the registry, built with MkDocs."""
+
+
+@docs_group.command("build")
+@click.option("--out", "out", metavar="DIR", help="Where to write the site (default: "
+              "build/docs, or the project's site_dir with --config-file).")
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (e.g. a broken link).")
+@click.option("-f", "--config-file", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Build this MkDocs project instead of a catalog-only site.")
+def docs_build(out: str | None, strict: bool, config_file: str | None) -> int:
+    """Build the static site: the event catalog, with search and flow graphs."""
+    from accord.commands import docs
+
+    return docs.build(out, strict, config_file)
+
+
+@docs_group.command("serve")
+@click.option("-a", "--dev-addr", "dev_addr", default="127.0.0.1:8000", show_default=True,
+              metavar="IP:PORT")
+@click.option("-f", "--config-file", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Serve this MkDocs project instead of a catalog-only site.")
+def docs_serve(dev_addr: str, config_file: str | None) -> int:
+    """Serve the site locally; it rebuilds when a contract changes."""
+    from accord.commands import docs
+
+    return docs.serve(dev_addr, config_file)
+
+
 @cli.group("schema")
 def schema_group() -> None:
     """Print Accord's own JSON Schemas, for editors (yaml-language-server)."""
