@@ -166,6 +166,27 @@ def docs_serve(dev_addr: str, config_file: str | None) -> int:
     return docs.serve(dev_addr, config_file)
 
 
+@cli.group("gen")
+def gen_group() -> None:
+    """Generate typed event classes from the registry."""
+
+
+@gen_group.command("python")
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder the package goes into (the package is a subfolder).")
+@click.option("--package", default="events", show_default=True, help="Package name.")
+@click.option("--style", type=click.Choice(["dataclasses", "pydantic"]), default="dataclasses",
+              show_default=True,
+              help="dataclasses: standard library only; pydantic: pydantic v2 models.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 and list the files that are stale.")
+def gen_python(out: str, package: str, style: str, check: bool) -> int:
+    """Python classes: one module per domain, shared types once, exact checks."""
+    from accord.commands import gen
+
+    return gen.run(out, package, style, check)
+
+
 @cli.group("schema")
 def schema_group() -> None:
     """Print Accord's own JSON Schemas, for editors (yaml-language-server)."""
