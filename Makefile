@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/accord diff orders.OrderPlaced
 	$(BIN)/accord compat contracts/orders/order_placed.yaml@1 contracts/orders/order_placed.yaml@2
 	$(BIN)/accord export asyncapi --out build/asyncapi.yaml
+	$(BIN)/accord gen python --out build/generated --package shop_events
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks plugins
