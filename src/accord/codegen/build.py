@@ -360,8 +360,13 @@ class Builder:
             if set(siblings) - TYPE_SPECIFIC - {"type"} or any(
                     k in siblings for k in ("properties", "items", "additionalProperties")):
                 raise _Unsupported(pointer, "enum next to structural keywords is not supported")
-            checker = jsonschema.Draft202012Validator(siblings, format_checker=FORMATS)
-            values = [v for v in values if checker.is_valid(v)]
+            if set(siblings) == {"type"}:  # the common case, without building a validator
+                wanted = siblings["type"]
+                types = {wanted} if isinstance(wanted, str) else set(wanted)
+                values = [v for v in values if _value_types(v) & types]
+            else:
+                checker = jsonschema.Draft202012Validator(siblings, format_checker=FORMATS)
+                values = [v for v in values if checker.is_valid(v)]
         unique: dict[object, Any] = {}
         for value in values:
             unique.setdefault(_json_key(value), value)
@@ -502,6 +507,21 @@ def _count(schema: Mapping[str, Any], key: str, pointer: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise _Unsupported(f"{pointer}/{key}", f"{key} must be a non-negative integer")
     return value
+
+
+def _value_types(value: Any) -> set[str]:
+    """The JSON Schema types ``value`` belongs to (1.0 is an integer and a number)."""
+    if value is None:
+        return {"null"}
+    if isinstance(value, bool):
+        return {"boolean"}
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return {"integer", "number"}
+    if isinstance(value, float):
+        return {"number"}
+    if isinstance(value, str):
+        return {"string"}
+    return {"array"} if isinstance(value, list) else {"object"}
 
 
 def _json_key(value: Any) -> object:

@@ -9,6 +9,7 @@ Nothing from a contract reaches the output any other way, so nothing can inject 
 from __future__ import annotations
 
 import builtins
+import functools
 import keyword
 import re
 import unicodedata
@@ -32,13 +33,14 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def _ascii_words(name: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _ascii_words(name: str) -> tuple[str, ...]:
     """Split ``name`` into ASCII words: accents dropped, camelCase split, the rest separators."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     words: list[str] = []
     for chunk in _WORD.findall(folded):
         words.extend(w for w in _CAMEL.split(chunk) if w)
-    return words
+    return tuple(words)
 
 
 def snake(name: str) -> str:
@@ -113,10 +115,11 @@ def docstring(text: str, indent: str, width: int = 96) -> list[str]:
     for line in lines:
         escaped = line.replace("\\", "\\\\")
         escaped = _TRIPLE.sub(r'\\"', escaped)
-        escaped = "".join(
-            c if c.isprintable() or c == " " else c.encode("unicode_escape").decode("ascii")
-            for c in escaped
-        )
+        if not escaped.isprintable():
+            escaped = "".join(
+                c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                for c in escaped
+            )
         body.append(escaped)
     while body and not body[-1]:
         body.pop()

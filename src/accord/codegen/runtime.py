@@ -16,10 +16,9 @@ import re
 import uuid as _uuid
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import Any, Final, TypeAlias
 
 JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
-T = TypeVar("T")
 Segment: TypeAlias = "str | int"
 
 
@@ -313,9 +312,9 @@ def keys(values: Sequence[object]) -> frozenset[object]:
     return frozenset(_key(v) for v in values)
 
 
-def one_of(value: object, options: Sequence[Callable[[object], T]]) -> T:
-    """Exactly one option accepts ``value``: its result."""
-    found: list[T] = []
+def one_of(value: object, options: Sequence[Callable[[object], object]]) -> Any:
+    """Exactly one option accepts ``value``: its result (typed by the caller's variable)."""
+    found: list[object] = []
     for option in options:
         try:
             found.append(option(value))
@@ -327,7 +326,7 @@ def one_of(value: object, options: Sequence[Callable[[object], T]]) -> T:
     return found[0]
 
 
-def any_of(value: object, options: Sequence[Callable[[object], T]]) -> T:
+def any_of(value: object, options: Sequence[Callable[[object], object]]) -> Any:
     """The first option that accepts ``value``: its result."""
     for option in options:
         try:
