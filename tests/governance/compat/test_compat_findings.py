@@ -198,3 +198,21 @@ def test_docs_example_matches_the_engine(kind: str) -> None:
     assert kind in {c.kind for c in changes}
     assert any(c.breaks_backward for c in changes) == (backward == "breaks")
     assert any(c.breaks_forward for c in changes) == (forward == "breaks")
+
+
+def test_unguarded_recursion_is_not_assumed() -> None:
+    # Validators never finish on this schema, so co-induction must not "prove" anything.
+    looping = {"anyOf": [{"$ref": "#"}, {"type": "string"}]}
+    changes = compare({"type": "integer"}, looping)
+    assert any(c.kind == "unprovable" and c.breaks_backward for c in changes)
+
+
+def test_property_findings_point_at_the_declaration_not_the_ref_target() -> None:
+    tree = {
+        "$defs": {"n": {"type": "object", "properties": {"c": {"$ref": "#/$defs/n"}}}},
+        "$ref": "#/$defs/n",
+    }
+    flat = {"type": "object", "properties": {"c": {"type": "object"}}}
+    change = _one(compare(tree, flat), "property-removed")
+    assert change.old_path == "/$defs/n/properties/c"
+    assert change.breaks_forward and not change.breaks_backward

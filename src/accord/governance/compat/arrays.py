@@ -81,5 +81,5 @@ def check(w: Walk, a: Conj, b: Conj) -> list[Finding]:
                 )
             )
             continue
-        out += w.include(a_item, b_item)
+        out += w.descend(a_item, b_item)
     return out

@@ -46,8 +46,10 @@ class Walk:
         # Producers never send undeclared properties: only the producing side (A) closes.
         self.assume_absent = assume_absent
         self._memo: dict[tuple[object, object], list[Finding]] = {}
-        self._active: set[tuple[object, object]] = set()
+        # Pairs being proven, with the instance depth at which each was entered.
+        self._active: dict[tuple[object, object], int] = {}
         self._assumed = 0
+        self._depth = 0
         self._refs_comparable: bool | None = None
 
     def run(self) -> list[Finding]:
@@ -135,20 +137,34 @@ class Walk:
         memo = self._memo.get(key)
         if memo is not None:
             return memo
-        if key in self._active:
-            # Revisiting a pair on a recursive path: assume it (greatest fixed point).
-            self._assumed += 1
-            return []
-        self._active.add(key)
+        entered = self._active.get(key)
+        if entered is not None:
+            if entered < self._depth:
+                # Revisiting a pair one level down the instance: assume it (co-induction is
+                # sound here because every instance is finite).
+                self._assumed += 1
+                return []
+            # A cycle that never descends into the instance (e.g. anyOf: [{$ref: "#"}]):
+            # validators do not terminate on it, so nothing can be proven.
+            return [self.unprovable(a, b.ptr, f"{self.b_name}'s unguarded recursive $ref")]
+        self._active[key] = self._depth
         assumed = self._assumed
         try:
             out = self._include(a, b)
         finally:
-            self._active.discard(key)
+            del self._active[key]
         # A success that leaned on an assumption is only valid inside this proof.
         if out or self._assumed == assumed:
             self._memo[key] = out
         return out
+
+    def descend(self, a: Conj, b: Conj) -> list[Finding]:
+        """``include`` for the value of a property or an item: one level into the instance."""
+        self._depth += 1
+        try:
+            return self.include(a, b)
+        finally:
+            self._depth -= 1
 
     def _include(self, a: Conj, b: Conj) -> list[Finding]:
         out = [
@@ -168,8 +184,7 @@ class Walk:
             return out
         if b.false:
             if types(a):
-                _old, new = self.oriented(a, b)
-                kind = "type-narrowed" if new is b else "type-widened"
+                kind = "type-narrowed" if self.a_is_old else "type-widened"
                 out.append(self.finding(kind, a.ptr, b.ptr, f"{self.b_name} rejects everything"))
             return out
         values = explicit_values(a)

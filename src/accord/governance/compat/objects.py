@@ -126,7 +126,7 @@ def _properties(w: Walk, a: Conj, b: Conj) -> list[Finding]:
                 continue
         a_value, a_declared = prop(a, name, closed_if_undeclared=w.assume_absent)
         b_value, b_declared = prop(b, name, closed_if_undeclared=False)
-        fails = w.include(a_value, b_value)
+        fails = w.descend(a_value, b_value)
         if not fails:
             continue
         if a_declared == b_declared:
@@ -146,15 +146,20 @@ def _properties(w: Walk, a: Conj, b: Conj) -> list[Finding]:
             msg = f"{b_name} does not allow {name!r} (closed content model); {a_name} does"
         else:
             msg = f"{b_name} covers {name!r} only by additional/pattern properties ({reason})"
-        out.append(
-            w.finding(
-                kind,
-                a_value.ptr if a_declared else None,
-                b_value.ptr if b_declared else None,
-                msg,
-            )
-        )
+        out.append(w.finding(kind, _declared_at(a, name), _declared_at(b, name), msg))
     return out
+
+
+def _declared_at(c: Conj, name: str) -> str | None:
+    """Pointer of the property's own declaration (not of the schema a $ref leads to)."""
+    for n in c.nodes:
+        if name in _props(n.schema, "properties"):
+            return f"{n.ptr}/properties/{escape(name)}"
+    for n in c.nodes:
+        for pattern in _props(n.schema, "patternProperties"):
+            if _matches(pattern, name):
+                return f"{n.ptr}/patternProperties/{escape(pattern)}"
+    return None
 
 
 def _patterns(c: Conj) -> set[str]:
@@ -192,7 +197,7 @@ def _remainder(w: Walk, a: Conj, b: Conj) -> list[Finding]:
             region = frozenset(combo)
             a_rest = _rest(a, region, closed_if_undeclared=w.assume_absent)
             b_rest = _rest(b, region, closed_if_undeclared=False)
-            fails = w.include(a_rest, b_rest)
+            fails = w.descend(a_rest, b_rest)
             if not fails:
                 continue
             if region:
