@@ -36,7 +36,13 @@ def escape(token: str) -> str:
     return token
 
 
-_ENCODE = json.JSONEncoder(check_circular=False, separators=(",", ":")).encode
+def _non_json(value: Any) -> str:
+    # YAML can hand us dates and other non-JSON values (in defaults, examples, enums): give
+    # them a text no JSON string is likely to equal, rather than failing.
+    return f"\x00{type(value).__name__}:{value!r}"
+
+
+_ENCODE = json.JSONEncoder(check_circular=False, separators=(",", ":"), default=_non_json).encode
 _OPAQUE = frozenset({"enum", "const", "examples", "default"})  # data, not subschemas
 
 
