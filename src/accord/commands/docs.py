@@ -1,0 +1,75 @@
+"""`accord docs build|serve`: the documentation site of the registry, via MkDocs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from accord.commands.common import display
+from accord.config import find_config
+from accord.docs.build import (
+    Sources,
+    build_site,
+    log_to_stderr,
+    serve_site,
+    temporary_config,
+)
+from accord.errors import AccordError, UsageError
+
+
+class DocsBuildError(AccordError):
+    """MkDocs refused the site (strict-mode warnings, a contract it could not load …).
+
+    Exit 1, not 2: MkDocs has already printed the reasons, file by file.
+    """
+
+    exit_code = 1
+
+
+def _sources() -> Sources:
+    config = find_config()
+    if not config.registry.is_dir():
+        raise UsageError(f"no registry folder at {display(config.registry)} "
+                         "(set [tool.accord] registry, or run `accord init`)")
+    expectations = config.expectations or config.base / "expectations"
+    return Sources(registry=config.registry.resolve(), policy=config.policy.resolve(),
+                   expectations=expectations.resolve())
+
+
+def _mkdocs() -> None:
+    if any(importlib.util.find_spec(name) is None for name in ("mkdocs", "material", "nh3")):
+        raise UsageError("the documentation site needs MkDocs and mkdocs-material: "
+                         "pip install 'accord[docs]'")
+
+
+def build(out: str | None, strict: bool, config_file: str | None) -> int:
+    _mkdocs()
+    from mkdocs.exceptions import MkDocsException
+
+    log_to_stderr()
+    target = Path(out) if out else (None if config_file else Path("build/docs"))
+    try:
+        if config_file:
+            build_site(Path(config_file), target, strict=strict)
+        else:
+            with temporary_config(_sources()) as config:
+                build_site(config, target, strict=strict)
+    except MkDocsException as exc:
+        raise DocsBuildError(f"the site was not built: {exc}") from None
+    return 0
+
+
+def serve(dev_addr: str, config_file: str | None) -> int:
+    _mkdocs()
+    from mkdocs.exceptions import MkDocsException
+
+    log_to_stderr()
+    try:
+        if config_file:
+            serve_site(Path(config_file), dev_addr)
+        else:
+            with temporary_config(_sources()) as config:
+                serve_site(config, dev_addr)
+    except MkDocsException as exc:
+        raise DocsBuildError(f"the site could not be served: {exc}") from None
+    return 0

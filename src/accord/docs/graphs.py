@@ -1,0 +1,92 @@
+"""Mermaid flow graphs: services publish events, events reach services.
+
+Node ids are generated (`s0`, `e0`), never taken from contracts; every label goes through
+``mermaid_label``. The graph text is HTML-escaped into a `<pre class="mermaid">`, which
+mkdocs-material renders with the Mermaid copy the plugin serves from the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from accord.docs.escape import html, mermaid_label
+from accord.registry import Contract
+
+MAX_TEXT = 40_000
+"""Mermaid refuses diagrams over 50,000 characters (its maxTextSize); stay well below."""
+
+
+def _graph(nodes: Sequence[tuple[str, str, str]], edges: Iterable[tuple[str, str, str]]) -> str:
+    """``nodes``: (id, label, shape); ``edges``: (from, to, label or "")."""
+    lines = ["flowchart LR"]
+    for node_id, label, shape in nodes:
+        if shape == "event":
+            lines.append(f"  {node_id}[/{mermaid_label(label)}/]")
+        elif shape == "domain":
+            lines.append(f"  {node_id}[[{mermaid_label(label)}]]")
+        else:
+            lines.append(f"  {node_id}({mermaid_label(label)})")
+    for source, target, label in edges:
+        arrow = f"-->|{mermaid_label(label)}|" if label else "-->"
+        lines.append(f"  {source} {arrow} {target}")
+    lines += ["  classDef event fill:#e8eaf6,stroke:#3f51b5",
+              "  classDef service fill:#e0f2f1,stroke:#00796b"]
+    events = [n for n, _, shape in nodes if shape in ("event", "domain")]
+    services = [n for n, _, shape in nodes if shape == "service"]
+    if events:
+        lines.append(f"  class {','.join(events)} event")
+    if services:
+        lines.append(f"  class {','.join(services)} service")
+    return "\n".join(lines) + "\n"
+
+
+def block(graph: str) -> str:
+    """A raw HTML block that mkdocs-material turns into an SVG."""
+    return f'\n<pre class="mermaid"><code>{html(graph)}</code></pre>\n'
+
+
+def event_flow(contracts: Sequence[Contract]) -> str:
+    """Producers -> events -> consumers, one node per service and per event."""
+    services: dict[str, str] = {}
+    nodes: list[tuple[str, str, str]] = []
+    edges: list[tuple[str, str, str]] = []
+
+    def service(name: str) -> str:
+        if name not in services:
+            services[name] = f"s{len(services)}"
+            nodes.append((services[name], name, "service"))
+        return services[name]
+
+    for index, contract in enumerate(contracts):
+        event_id = f"e{index}"
+        nodes.append((event_id, contract.event, "event"))
+        edges += [(service(p), event_id, "") for p in contract.producers]
+        edges += [(event_id, service(c), "") for c in contract.consumers]
+    return _graph(nodes, edges)
+
+
+def domain_flow(contracts: Sequence[Contract]) -> str:
+    """The same map at the scale of domains, for registries too large to draw per event."""
+    domains: dict[str, str] = {}
+    services: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    nodes: list[tuple[str, str, str]] = []
+    for contract in contracts:
+        if contract.domain not in domains:
+            domains[contract.domain] = f"d{len(domains)}"
+            nodes.append((domains[contract.domain], contract.domain, "domain"))
+        for name in (*contract.producers, *contract.consumers):
+            if name not in services:
+                services[name] = f"s{len(services)}"
+                nodes.append((services[name], name, "service"))
+        domain = domains[contract.domain]
+        for name in contract.producers:
+            counts[(services[name], domain)] = counts.get((services[name], domain), 0) + 1
+        for name in contract.consumers:
+            counts[(domain, services[name])] = counts.get((domain, services[name]), 0) + 1
+    edges = [(a, b, f"{n} event" + ("s" if n > 1 else "")) for (a, b), n in counts.items()]
+    return _graph(nodes, edges)
+
+
+def fits(graph: str) -> bool:
+    return len(graph) <= MAX_TEXT

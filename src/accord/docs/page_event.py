@@ -1,0 +1,153 @@
+"""One page per event: facts, flow graph, and per version fields, changes and examples."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from accord.docs import graphs
+from accord.docs.catalog import Catalog, link
+from accord.docs.changes import VersionChanges, section
+from accord.docs.escape import code, html, text
+from accord.docs.fields import Field, fields
+from accord.docs.reliance import Reliance
+from accord.docs.sanitize import markdown_block
+from accord.registry import Contract, ContractVersion
+
+_RELIANCE = {"tested": "tested", "reads": "reads"}
+
+
+def dump(value: object) -> str:
+    """Stable JSON for examples and schemas (key order as written, which is stable)."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def code_block(source: str, language: str = "json") -> str:
+    # Raw HTML, escaped here: no fence that contract text could close early.
+    return f'\n<pre><code class="language-{language}">{html(source)}</code></pre>\n'
+
+
+def _constraint(label: str, value: object) -> str:
+    if "{}" not in label:
+        return html(label)
+    if isinstance(value, list):
+        shown = ", ".join(f"<code>{html(json.dumps(v, ensure_ascii=False))}</code>"
+                          for v in value)
+    else:
+        shown = f"<code>{html(json.dumps(value, ensure_ascii=False))}</code>"
+    head, _, tail = label.partition("{}")
+    return f"{html(head)}{shown}{html(tail)}"
+
+
+def field_table(rows: Sequence[Field], relied: Mapping[str, Mapping[str, str]]) -> str:
+    """An HTML table (raw, escaped here); cheaper for Markdown than a pipe table."""
+    if not rows:
+        return "\n<p><em>No fields.</em></p>\n"
+    head = ["field", "type", "required", "constraints", "description"]
+    if relied:
+        head.append("relied on by")
+    out = ['\n<table class="accord-fields">',
+           "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>", "<tbody>"]
+    for row in rows:
+        depth = row.path.count(".") + row.path.count("[]")
+        kind = html(row.type) + (f"<br><small>{html(row.ref)}</small>" if row.ref else "")
+        note = " <em>(deprecated)</em>" if row.deprecated else ""
+        cells = [
+            f'<code style="margin-left:{min(depth, 8)}em">{html(row.path)}</code>{note}',
+            kind,
+            "yes" if row.required else "no",
+            "<br>".join(_constraint(label, value) for label, value in row.constraints),
+            html(row.description or ""),
+        ]
+        if relied:
+            users = relied.get(row.path, {})
+            cells.append(", ".join(f"{html(c)} ({_RELIANCE[h]})" for c, h in sorted(users.items())))
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    out += ["</tbody>", "</table>\n"]
+    return "\n".join(out)
+
+
+def banner(version: ContractVersion) -> str:
+    if version.status == "active":
+        return ""
+    since = f" since {html(version.deprecated_on)}" if version.deprecated_on else ""
+    sunset = f"; sunset on {html(version.sunset_on)}" if version.sunset_on else ""
+    title = "Retired" if version.status == "retired" else "Deprecated"
+    advice = ("Producers no longer publish it." if version.status == "retired"
+              else "Move producers and consumers to the latest version.")
+    return (f'\n<div class="admonition warning"><p class="admonition-title">{title}</p>'
+            f"<p>Version {version.number} is {html(version.status)}{since}{sunset}. "
+            f"{advice}</p></div>\n")
+
+
+def _services(catalog: Catalog, page: str, names: Sequence[str]) -> str:
+    if not names:
+        return "none listed"
+    return ", ".join(f"[{text(n)}]({link(page, catalog.service(n))})" for n in names)
+
+
+def _facts(catalog: Catalog, contract: Contract, page: str) -> list[str]:
+    rows = [("Owner", text(contract.owner) if contract.owner else "—")]
+    channel = contract.channel
+    rows.append(("Channel", f"[{text(channel)}]({link(page, catalog.channel(channel))})"
+                 if channel else "—"))
+    rows += [
+        ("Key", code(contract.key) if contract.key else "—"),
+        ("Tags", ", ".join(code(t) for t in contract.tags) or "—"),
+        ("Domain", f"[{text(contract.domain)}]({link(page, catalog.domain(contract.domain))})"),
+        ("Compatibility", code(catalog.policy.level_for(contract))),
+        ("Versions", ", ".join(f"[{v.number}](#version-{v.number})" for v in contract.versions)),
+        ("Envelope", code(contract.envelope)),
+        ("Contract file", code(contract.path)),
+    ]
+    return [f"- **{k}:** {v}" for k, v in rows]
+
+
+def _version(catalog: Catalog, contract: Contract, version: ContractVersion, page: str,
+             changes: VersionChanges | None, reliance: Reliance) -> list[str]:
+    n = version.number
+    # "(latest)" stays out of the heading so that the anchor is always `#version-N`.
+    latest = " This is the latest version." if version is contract.latest else ""
+    lines = ["", f"## Version {n}", "", f"Status: **{html(version.status)}**.{latest}",
+             banner(version)]
+    relied = reliance.for_version(contract.event, n)
+    lines += ["", f"### Fields (v{n})", field_table(fields(version.resolved), relied)]
+    if relied:
+        lines += ["", f"### Who relies on which field (v{n})", "",
+                  "| field | consumer | how |", "|---|---|---|"]
+        for path, users in sorted(relied.items()):
+            lines += [f"| {code(path)} | {text(c)} | {how} |" for c, how in sorted(users.items())]
+    elif contract.consumers:
+        lines += ["", f"*No consumer of v{n} has recorded expectations yet "
+                  "(the Accord pytest plugin writes them).*"]
+    if changes is not None:
+        kinds = link(page, catalog.kinds_page) if catalog.kinds_page else None
+        lines += ["", f"### Changes from version {changes.old} (v{n})", "",
+                  *section(changes, kinds)]
+    if version.examples:
+        lines += ["", f"### Examples (v{n})"]
+        lines += [code_block(dump(example)) for example in version.examples]
+    schema_file = catalog.schema_file(contract, n)
+    lines += ["", f"### Schema (v{n})", "",
+              f"[Download the bundled schema]({link(page, schema_file)}) "
+              "(shared documents included under `$defs`; the copy button is on the block).",
+              code_block(dump(version.resolved))]
+    return lines
+
+
+def event_page(catalog: Catalog, contract: Contract,
+               changes: Mapping[int, VersionChanges], reliance: Reliance) -> str:
+    page = catalog.event(contract)
+    lines = [f"# {text(contract.event)}", ""]
+    if contract.summary:
+        lines += [f"*{text(contract.summary)}*", ""]
+    lines += _facts(catalog, contract, page)
+    lines.append(markdown_block(contract.description))
+    lines += ["", "## Producers and consumers", ""]
+    lines.append(graphs.block(graphs.event_flow([contract])))
+    lines += [f"- **Producers:** {_services(catalog, page, contract.producers)}",
+              f"- **Consumers:** {_services(catalog, page, contract.consumers)}"]
+    for version in reversed(contract.versions):
+        lines += _version(catalog, contract, version, page, changes.get(version.number),
+                          reliance)
+    return "\n".join(lines) + "\n"

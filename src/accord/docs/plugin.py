@@ -1,0 +1,107 @@
+"""The MkDocs plugin: `plugins: [accord: {registry: ../contracts}]` in any MkDocs project.
+
+At build time it loads the registry, generates the catalog pages in memory (nothing is
+written into the docs folder) and serves Mermaid from the site itself, so that the site
+needs no network when it is viewed.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from accord.docs.generate import generate_pages
+from accord.docs.reliance import read_reliance
+from accord.errors import AccordError
+from accord.registry import Policy, load_policy, load_registry
+
+log = logging.getLogger("mkdocs.plugins.accord")
+MERMAID = "assets/accord/mermaid.min.js"
+# Pages that the nav of a site normally lists; event, domain … pages are reached by links.
+_NAV_PAGES = ("index.md", "flow.md", "events/index.md", "domains/index.md",
+              "services/index.md", "channels/index.md")
+
+
+# MkDocs' Config.__init_subclass__ has no annotations; nothing to check at these two lines.
+class AccordConfig(Config):  # type: ignore[no-untyped-call]
+    registry = opt.Type(str, default="contracts")
+    """The registry folder, relative to mkdocs.yml."""
+    policy = opt.Optional(opt.Type(str))
+    """governance/policy.yaml, relative to mkdocs.yml; none means the default policy."""
+    expectations = opt.Optional(opt.Type(str))
+    """The consumers' expectation files folder, relative to mkdocs.yml."""
+    prefix = opt.Type(str, default="catalog")
+    """Where the catalog goes in the site; "" puts it at the root."""
+    change_kinds = opt.Type(str, default="change-kinds.md")
+    """The change-kind reference page, linked from change tables when the site has it."""
+
+
+class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
+    """Adds the event catalog to an MkDocs build."""
+
+    def __init__(self) -> None:
+        self._base = Path(".")
+
+    def _path(self, value: str) -> Path:
+        return (self._base / value).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._base = Path(config.config_file_path or ".").parent
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        registry_dir = self._path(self.config.registry)
+        try:
+            registry = load_registry(str(registry_dir))
+            policy = load_policy(self._path(self.config.policy)) if self.config.policy \
+                else Policy()
+        except AccordError as exc:
+            raise PluginError(f"accord: {exc}") from None
+        folder = self.config.expectations
+        reliance = read_reliance(self._path(folder) if folder else None)
+        for problem in reliance.problems:
+            log.warning(problem)
+        kinds = self.config.change_kinds
+        pages = generate_pages(registry, policy, reliance=reliance, prefix=self.config.prefix,
+                               kinds_page=kinds if files.get_file_from_path(kinds) else None)
+        prefix = self.config.prefix.strip("/")
+        nav = {posixpath.join(prefix, p) if prefix else p for p in _NAV_PAGES}
+        for path, content in pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"accord: {path} is generated from the registry; "
+                                  "remove the hand-written file or change the plugin's prefix")
+            level = InclusionLevel.UNDEFINED if path in nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=content, inclusion=level))
+        mermaid = resources.files("accord.docs").joinpath("assets/mermaid.min.js")
+        with resources.as_file(mermaid) as mermaid_path:
+            files.append(File.generated(config, MERMAID, abs_src_path=str(mermaid_path)))
+        return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Only pages with a graph pay for Mermaid (3.5 MB). mkdocs-material loads Mermaid
+        # from a CDN unless `mermaid` is already defined when the page is ready, and a
+        # deferred script runs before that moment: this keeps the site offline.
+        if '<pre class="mermaid">' not in output:
+            return output
+        url = get_relative_url(MERMAID, page.url)
+        tag = f'<script src="{url}" defer></script>'
+        return output.replace("</head>", f"{tag}\n</head>", 1)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        # `mkdocs serve` rebuilds when a contract changes, not only when a page does.
+        server.watch(str(self._path(self.config.registry)))
+        if self.config.expectations:
+            server.watch(str(self._path(self.config.expectations)))
+        return server
