@@ -44,18 +44,25 @@ _ALPHABETS = (
 
 
 class Node:
-    """One compiled schema position; ``turn`` rotates its choices from a seeded offset."""
+    """One compiled schema position; ``turn`` rotates its choices.
 
-    __slots__ = ("_count",)
+    Turns come in blocks of ``k`` that each show every choice once, rotated by a seeded
+    offset drawn per block: a node reached from two places (a shared `$ref`) would otherwise
+    give one place only the even turns.
+    """
+
+    __slots__ = ("_count", "_offset")
 
     def __init__(self) -> None:
         self._count = -1
+        self._offset = 0
 
     def turn(self, rng: random.Random, k: int) -> int:
-        if self._count < 0:
-            self._count = rng.randrange(1 << 30)
-        self._count += 1
-        return self._count % k
+        count = self._count + 1
+        if count % k == 0:
+            self._offset = rng.randrange(k)
+        self._count = count
+        return (count + self._offset) % k
 
     def gen(self, rng: random.Random, depth: int) -> JSON:
         raise NotImplementedError

@@ -1,0 +1,39 @@
+"""The Hypothesis strategy, and the plugin's cost to test runs that do not use it."""
+
+from __future__ import annotations
+
+
+def test_events_strategy_in_given(project):
+    project.makepyfile("""
+from hypothesis import given, settings
+from accord.testing import events
+
+seen = set()
+
+@settings(max_examples=30, database=None)
+@given(events("orders.OrderCancelled"))
+def test_cancellations(event):
+    assert event["sequence"] >= 2
+    assert event["reason"] in {"customer_request", "payment_failed", "out_of_stock",
+                               "fraud_suspected", "address_undeliverable"}
+    seen.add(event["reason"])
+
+@given(events("orders.Unknown"))
+def test_unknown(event):
+    pass
+""")
+    result = project.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*accord: unknown event 'orders.Unknown'*"])
+
+
+def test_plugin_loads_nothing_heavy_until_the_fixture_is_used(pytester):
+    pytester.makepyfile("""
+import sys
+
+def test_light():
+    heavy = [m for m in ("accord.registry", "accord.testing.fixture", "jsonschema",
+                         "hypothesis_jsonschema") if m in sys.modules]
+    assert heavy == []
+""")
+    pytester.runpytest_subprocess("-p", "no:hypothesispytest").assert_outcomes(passed=1)
