@@ -92,6 +92,10 @@ class Checks:
         if isinstance(t, m.Map):
             return f"dict[str, {self.annotation(t.values)}]"
         if isinstance(t, m.Ref):
+            if not t.is_class and self.any_annotation == "_t.Any":
+                # pydantic evaluates field annotations and cannot evaluate a recursive string
+                # alias; the generated checks still hold the value to its exact shape.
+                return "_t.Any"
             return self.qualify(t.module, t.name)
         parts: list[str] = []
         for option in t.options:
