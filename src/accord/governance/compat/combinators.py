@@ -51,9 +51,9 @@ def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
     for node in b.nodes:
         s = node.schema
         for kw in ("anyOf", "oneOf"):
-            if isinstance(s.get(kw), list) and not _mirrored(w, a, kw, s[kw]):
+            if isinstance(s.get(kw), list) and not w.mirrors(a, kw, node):
                 out += _union(w, a, b, node.ptr, kw, len(s[kw]), ta)
-        if "not" in s and not _mirrored(w, a, "not", s["not"]):
+        if "not" in s and not w.mirrors(a, "not", node):
             negated = child(b.doc, node, "not")
             if not disjoint(a, negated):
                 out.append(

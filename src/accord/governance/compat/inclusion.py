@@ -39,7 +39,15 @@ class Finding:
 class Walk:
     """One direction of the comparison, with its memo and co-inductive assumptions."""
 
-    def __init__(self, a: Doc, b: Doc, *, a_is_old: bool, assume_absent: bool) -> None:
+    def __init__(
+        self,
+        a: Doc,
+        b: Doc,
+        *,
+        a_is_old: bool,
+        assume_absent: bool,
+        _equivalences: set[tuple[str, str, str]] | None = None,
+    ) -> None:
         self.a_doc, self.b_doc = a, b
         self.a_is_old = a_is_old
         self.a_name, self.b_name = ("old", "new") if a_is_old else ("new", "old")
@@ -51,6 +59,10 @@ class Walk:
         self._assumed = 0
         self._depth = 0
         self._refs_comparable: bool | None = None
+        # Strict walks in both directions, for proving two subschemas equivalent.
+        self._strict: dict[bool, Walk] = {}
+        self._equivalent: dict[tuple[str, str], bool] = {}
+        self._equivalences = set() if _equivalences is None else _equivalences
 
     def run(self) -> list[Finding]:
         return self.include(
@@ -119,6 +131,66 @@ class Walk:
                 and b.ids.keys() <= {"", *_root_id(b.root)}
             )
         return self._refs_comparable
+
+    def equivalent(self, a_ptr: str, a_value: Any, b_ptr: str, b_value: Any) -> bool:
+        """Both subschemas provably accept the same instances (strict semantics)."""
+        key = (a_ptr, b_ptr)
+        known = self._equivalent.get(key)
+        if known is not None:
+            return known
+        tag = (str(id(self.a_doc)), a_ptr, b_ptr)
+        if tag in self._equivalences:
+            return False  # already being proven further up: do not recurse forever
+        self._equivalences.add(tag)
+        try:
+            a_conj, b_conj = (
+                conj_at(self.a_doc, a_ptr, a_value),
+                conj_at(self.b_doc, b_ptr, b_value),
+            )
+            ok = not self._strict_walk(False).include(a_conj, b_conj) and not self._strict_walk(
+                True
+            ).include(b_conj, a_conj)
+        finally:
+            self._equivalences.discard(tag)
+        self._equivalent[key] = ok
+        return ok
+
+    def _strict_walk(self, reverse: bool) -> Walk:
+        walk = self._strict.get(reverse)
+        if walk is None:
+            docs = (self.b_doc, self.a_doc) if reverse else (self.a_doc, self.b_doc)
+            walk = Walk(
+                *docs,
+                a_is_old=self.a_is_old != reverse,
+                assume_absent=False,
+                _equivalences=self._equivalences,
+            )
+            self._strict[reverse] = walk
+        return walk
+
+    def mirrors(self, a: Conj, kw: str, b_node: Node) -> bool:
+        """Some A node carries B's ``anyOf``/``oneOf``/``not`` identically or equivalently."""
+        b_value = b_node.schema[kw]
+        for m in a.nodes:
+            a_value = m.schema.get(kw)
+            if a_value is None:
+                continue
+            if self.same(a_value, b_value):
+                return True
+            if kw == "not":
+                if self.equivalent(f"{m.ptr}/not", a_value, f"{b_node.ptr}/not", b_value):
+                    return True
+            elif (
+                isinstance(a_value, list)
+                and isinstance(b_value, list)
+                and len(a_value) == len(b_value)
+                and all(
+                    self.equivalent(f"{m.ptr}/{kw}/{i}", x, f"{b_node.ptr}/{kw}/{i}", y)
+                    for i, (x, y) in enumerate(zip(a_value, b_value, strict=True))
+                )
+            ):
+                return True
+        return False
 
     def covered(self, a: Conj, b: Conj) -> bool:
         """Every node of B also appears, identically, among A's nodes."""
@@ -224,14 +296,18 @@ class Walk:
                 tag = f"{node.ptr}/{kw}"
                 if not isinstance(subs, list) or tag in a.split:
                     continue
-                if any(self.same(subs, m.schema.get(kw)) for m in b.nodes if kw in m.schema):
-                    continue  # B carries the same union: it holds for A by identity
+                if any(self._mirrored_by(node, kw, m) for m in b.nodes if kw in m.schema):
+                    continue  # B carries the same union: it holds for A as it stands
                 marked = Conj(a.doc, a.ptr, a.nodes, a.false, a.bad_refs, a.split | {tag}, a)
                 return [
                     _meet_branch(marked, conj_at(a.doc, f"{tag}/{i}", sub), a.origin or a)
                     for i, sub in enumerate(subs)
                 ]
         return None
+
+    def _mirrored_by(self, a_node: Node, kw: str, b_node: Node) -> bool:
+        single = Conj(self.a_doc, a_node.ptr, (a_node,))
+        return self.mirrors(single, kw, b_node)
 
     def _values(self, a: Conj, b: Conj, values: list[Any]) -> list[Finding]:
         """Exact check of a finite A: every value must validate against B."""
