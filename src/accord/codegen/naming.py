@@ -125,7 +125,7 @@ def docstring(text: str, indent: str, width: int = 96) -> list[str]:
         body.pop()
     if not body:
         return []
-    if len(body) == 1 and len(indent) + len(body[0]) + 6 <= width and not body[0].endswith("\\"):
+    if len(body) == 1 and len(indent) + len(body[0]) + 6 <= width:
         return [f'{indent}"""{body[0]}"""']
     out = [f'{indent}"""{body[0]}']
     out.extend(f"{indent}{line}" if line else "" for line in body[1:])
