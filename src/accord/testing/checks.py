@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
-from accord.testing.contract import validator_for_schema
+from accord.testing.contract import subschema_validator
 from accord.testing.errors import ContractTestError
 from accord.testing.fields import ITEMS, all_paths, covers, json_type, lookup, parse_path
 from accord.testing.matchers import EachLike, Like, Matcher
@@ -104,4 +104,4 @@ def _like(schema: JSON, event: str, path: str, example: JSON, matcher: Matcher) 
 def _fits(root: JSON, sub: JSON, value: JSON) -> bool:
     if isinstance(sub, bool):
         return sub
-    return bool(validator_for_schema(root).evolve(schema=sub).is_valid(value))
+    return bool(subschema_validator(root, sub).is_valid(value))

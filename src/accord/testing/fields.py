@@ -40,12 +40,26 @@ def join_path(segments: list[str]) -> str:
     return out
 
 
+def resolve_pointer(root: JSON, ref: str) -> JSON:
+    """The value a local `#/...` reference points at; KeyError when there is none."""
+    target = root
+    for token in ref[1:].split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, list):
+            target = target[int(token)]
+        elif isinstance(target, dict):
+            target = target[token]
+        else:
+            raise KeyError(ref)
+    return target
+
+
 def deref(root: JSON, node: JSON) -> JSON:
     """Follow local `$ref`s (`#/...`, the only kind a bundled schema holds) to the target."""
     seen = 0
     while isinstance(node, dict) and isinstance(node.get("$ref"), str):
         ref = node["$ref"]
-        if not ref.startswith("#") or seen > 50:
+        if not (ref == "#" or ref.startswith("#/")) or seen > 50:
             return node
         target = root
         for token in ref[1:].split("/")[1:]:

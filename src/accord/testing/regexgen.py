@@ -33,11 +33,6 @@ _CATEGORIES = {
 MAX_REPEAT_EXTRA = 6
 
 
-@lru_cache(maxsize=512)
-def _parse(pattern: str) -> Any:
-    return _parser.parse(pattern)
-
-
 def _set_chars(items: Any) -> tuple[str, bool]:
     """The characters a character class names, and whether it is negated."""
     chars: list[str] = []
@@ -69,46 +64,75 @@ def _class(items: Any) -> str:
     return "".join(c for c in pool if c not in chars) or "\u00e9"
 
 
+@lru_cache(maxsize=1024)
+def _program(pattern: str) -> tuple[Any, ...]:
+    """The parse tree of ``pattern`` as plain tuples, character classes as strings."""
+    return _compile(_parser.parse(pattern))
+
+
+def _compile(tree: Any) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for op, arg in tree:
+        if op is _c.LITERAL:
+            if out and out[-1][0] == "lit":
+                out[-1] = ("lit", out[-1][1] + chr(arg))
+            else:
+                out.append(("lit", chr(arg)))
+        elif op is _c.NOT_LITERAL:
+            out.append(("lit", "a" if arg != ord("a") else "b"))
+        elif op is _c.ANY:
+            out.append(("set", _ANY))
+        elif op is _c.IN:
+            out.append(("set", _class(tuple(arg))))
+        elif op is _c.CATEGORY:
+            out.append(("set", _CATEGORIES.get(arg, _WORD)))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            low, high, sub = arg
+            out.append(("rep", low, None if high is _c.MAXREPEAT else high, _compile(sub)))
+        elif op is _c.SUBPATTERN:
+            out.append(("grp", arg[0], _compile(arg[3])))
+        elif op is _c.ATOMIC_GROUP:
+            out.append(("grp", None, _compile(arg)))
+        elif op is _c.BRANCH:
+            out.append(("alt", tuple(_compile(alt) for alt in arg[1])))
+        elif op is _c.GROUPREF:
+            out.append(("ref", arg))
+        elif op is _c.GROUPREF_EXISTS:
+            group, yes, no = arg
+            out.append(("if", group, _compile(yes), _compile(no or [])))
+        # AT (anchors), ASSERT and ASSERT_NOT emit nothing.
+    return tuple(out)
+
+
 def generate(pattern: str, rng: random.Random, *, extra: int = MAX_REPEAT_EXTRA) -> str:
     """A string that `re.search(pattern, ...)` accepts, in most cases; callers verify."""
     out: list[str] = []
-    groups: dict[int, str] = {}
-    _emit(_parse(pattern), rng, out, groups, extra)
+    _run(_program(pattern), rng, out, {}, extra)
     return "".join(out)
 
 
-def _emit(tree: Any, rng: random.Random, out: list[str], groups: dict[int, str],
-          extra: int) -> None:
-    for op, arg in tree:
-        if op is _c.LITERAL:
-            out.append(chr(arg))
-        elif op is _c.NOT_LITERAL:
-            out.append("a" if arg != ord("a") else "b")
-        elif op is _c.ANY:
-            out.append(rng.choice(_ANY))
-        elif op is _c.IN:
-            key = tuple(arg)
-            out.append(rng.choice(_class(key)))
-        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-            low, high, sub = arg
-            high = min(high, low + extra) if high is not _c.MAXREPEAT else low + extra
+def _run(program: tuple[Any, ...], rng: random.Random, out: list[str], groups: dict[int, str],
+         extra: int) -> None:
+    for step in program:
+        kind = step[0]
+        if kind == "lit":
+            out.append(step[1])
+        elif kind == "set":
+            chars = step[1]
+            out.append(chars[int(rng.random() * len(chars))])
+        elif kind == "rep":
+            low, high = step[1], step[2]
+            high = low + extra if high is None else min(high, low + extra)
             for _ in range(rng.randint(low, max(low, high))):
-                _emit(sub, rng, out, groups, extra)
-        elif op is _c.SUBPATTERN:
-            group, _add, _del, sub = arg
+                _run(step[3], rng, out, groups, extra)
+        elif kind == "grp":
             start = len(out)
-            _emit(sub, rng, out, groups, extra)
-            if group is not None:
-                groups[group] = "".join(out[start:])
-        elif op is _c.ATOMIC_GROUP:
-            _emit(arg, rng, out, groups, extra)
-        elif op is _c.BRANCH:
-            _emit(rng.choice(arg[1]), rng, out, groups, extra)
-        elif op is _c.GROUPREF:
-            out.append(groups.get(arg, ""))
-        elif op is _c.CATEGORY:
-            out.append(rng.choice(_CATEGORIES.get(arg, _WORD)))
-        elif op is _c.GROUPREF_EXISTS:
-            group, yes, no = arg
-            _emit(yes if group in groups else (no or []), rng, out, groups, extra)
-        # AT (anchors), ASSERT and ASSERT_NOT emit nothing.
+            _run(step[2], rng, out, groups, extra)
+            if step[1] is not None:
+                groups[step[1]] = "".join(out[start:])
+        elif kind == "alt":
+            _run(step[1][int(rng.random() * len(step[1]))], rng, out, groups, extra)
+        elif kind == "ref":
+            out.append(groups.get(step[1], ""))
+        elif kind == "if":
+            _run(step[2] if step[1] in groups else step[3], rng, out, groups, extra)
