@@ -47,15 +47,18 @@ def test_same_key_same_partition_and_offsets_grow(broker: EmbeddedBroker) -> Non
     assert [r.offset for r in results] == [0, 1, 2, 3, 4]
 
 
-def test_keyless_records_spread_by_seed() -> None:
+def test_keyless_records_stick_then_spread_by_seed() -> None:
     def partitions(seed: int) -> list[int]:
         b = EmbeddedBroker(seed=seed)
         b.create_topic("t", partitions=4)
-        return [b.publish("t", b"x").partition for _ in range(40)]
+        return [b.publish("t", b"x").partition for _ in range(320)]
 
     assert partitions(1) == partitions(1)
-    assert len(set(partitions(1))) == 4
     assert partitions(1) != partitions(2)
+    runs = partitions(1)
+    assert len(set(runs)) == 4
+    # Kafka's sticky partitioner: batches of 16 keyless records share a partition.
+    assert all(len(set(runs[i : i + 16])) == 1 for i in range(0, 320, 16))
 
 
 # -- values ----------------------------------------------------------------------------

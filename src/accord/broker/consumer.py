@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from typing import TYPE_CHECKING
 
 from .errors import (
@@ -29,6 +30,7 @@ class Consumer:
         "_cursor",
         "_group",
         "_inflight",
+        "_n_inflight",
         "ack_timeout_ms",
         "max_deliveries",
         "max_in_flight",
@@ -52,10 +54,12 @@ class Consumer:
         self.state = OPEN
         self._assigned: list[PartitionState] = []
         self._cursor = 0  # which assigned partition the next poll starts with
-        # Deliveries in flight, in delivery order. The ack timeout is fixed per consumer
-        # and time never goes back, so this order is also deadline order: the ack-timeout
-        # check only looks at the front, and needs no timer per delivery.
-        self._inflight: dict[Delivery, None] = {}
+        # Deliveries in delivery order. The ack timeout is fixed per consumer and time
+        # never goes back, so this is also deadline order: the ack-timeout check looks
+        # only at the front and needs no timer per delivery. Settled ones are dropped
+        # lazily (from the front, or by a sweep), so an ack does no removal here.
+        self._inflight: deque[Delivery] = deque()
+        self._n_inflight = 0
 
     def __repr__(self) -> str:
         return f"Consumer({self.member_id!r}, topic={self.topic!r}, {self.state})"
@@ -83,7 +87,18 @@ class Consumer:
     @property
     def in_flight(self) -> int:
         """Deliveries handed out and not settled yet."""
-        return len(self._inflight)
+        return self._n_inflight
+
+    def _live(self) -> list[Delivery]:
+        return [d for d in self._inflight if d._state == IN_FLIGHT]
+
+    def _trim(self) -> None:
+        """Drop settled deliveries from the front; sweep when too many hide behind one."""
+        q = self._inflight
+        while q and q[0]._state != IN_FLIGHT:
+            q.popleft()
+        if len(q) > 2 * self._n_inflight + 64:
+            self._inflight = deque(self._live())
 
     def _check_open(self) -> None:
         if self.state == CRASHED:
@@ -100,16 +115,15 @@ class Consumer:
         self._check_open()
         if max_records < 0:
             raise InvalidArgumentError(f"max_records must be >= 0, got {max_records}")
-        budget = min(max_records, self.max_in_flight - len(self._inflight))
+        self._trim()
+        budget = min(max_records, self.max_in_flight - self._n_inflight)
         out: list[Delivery] = []
         parts = self._assigned
         n = len(parts)
         if budget <= 0 or not n:
             return out
         group = self._group
-        gname = group.name
-        mid = self.member_id
-        inflight = self._inflight
+        push = self._inflight.append
         now = group.core.clock.now
         deadline = now + self.ack_timeout_ms
         start = self._cursor
@@ -124,9 +138,9 @@ class Consumer:
                 prev = unsettled.get(offset)
                 if prev is None or prev._state != RETURNED:
                     continue  # settled or voided since it was queued
-                d = Delivery(prev.record, prev.attempt + 1, gname, mid, deadline, self)
+                d = Delivery(prev.record, prev.attempt + 1, deadline, self)
                 unsettled[offset] = d
-                inflight[d] = None
+                push(d)
                 out.append(d)
                 budget -= 1
                 redelivered += 1
@@ -138,21 +152,22 @@ class Consumer:
                     # as a Kafka consumer with auto.offset.reset=earliest skips them.
                     records = log.read(nxt, budget)
                     for r in records:
-                        d = Delivery(r, 1, gname, mid, deadline, self)
+                        d = Delivery(r, 1, deadline, self)
                         unsettled[r.offset] = d
-                        inflight[d] = None
+                        push(d)
                         out.append(d)
                     ps.next_offset = records[-1].offset + 1 if records else log.end_offset
                     budget -= len(records)
                 if not budget:
                     break
+        self._n_inflight += len(out)
         stats = group.topic.stats
         stats.delivered += len(out)
         stats.redelivered += redelivered
         core = group.core
         if core._tracing:
             for d in out:
-                core._trace("deliver", gname, mid, d.partition, d.offset, d.attempt)
+                core._trace("deliver", group.name, self.member_id, d.partition, d.offset, d.attempt)
         return out
 
     # -- settlement, called by Delivery ------------------------------------------------
@@ -180,7 +195,7 @@ class Consumer:
 
     def _ack(self, delivery: Delivery) -> None:
         delivery._state = ACKED
-        del self._inflight[delivery]
+        self._n_inflight -= 1
         record = delivery.record
         group = self._group
         del group.parts[record.partition].unsettled[record.offset]
@@ -196,7 +211,7 @@ class Consumer:
         if delivery._state != IN_FLIGHT:
             raise self.settle_error(delivery, "nack")
         self._group.core.clock.check_delay("delay_ms", delay_ms)
-        del self._inflight[delivery]
+        self._n_inflight -= 1
         record = delivery.record
         self._group.core._trace(
             "nack", self.group, self.member_id, record.partition, record.offset, delay_ms
@@ -207,32 +222,36 @@ class Consumer:
     def _reject(self, delivery: Delivery, error: str | None) -> None:
         if delivery._state != IN_FLIGHT:
             raise self.settle_error(delivery, "reject")
-        del self._inflight[delivery]
+        self._n_inflight -= 1
         record = delivery.record
         self._group.core._trace("reject", self.group, record.partition, record.offset)
-        delivery.error = error or "rejected"
-        self._group.parts[record.partition].dead_letter(delivery, "rejected", delivery.error)
+        delivery._error = error = error or "rejected"
+        self._group.parts[record.partition].dead_letter(delivery, "rejected", error)
 
     def _forget(self, delivery: Delivery) -> None:
-        """Drop a delivery the group took back (rebalance, seek)."""
-        self._inflight.pop(delivery, None)
+        """Count out a delivery the group takes back (rebalance, seek); it leaves the queue
+        lazily, once the caller has changed its state."""
+        self._n_inflight -= 1
 
     # -- time --------------------------------------------------------------------------
 
     def next_deadline(self) -> int | None:
         """The ack deadline of the oldest delivery in flight."""
-        for d in self._inflight:
-            return d.deadline
-        return None
+        self._trim()
+        return self._inflight[0].deadline if self._inflight else None
 
     def expire(self, now: int) -> None:
         """Take back every delivery whose ack deadline has passed."""
         inflight = self._inflight
         while inflight:
-            d = next(iter(inflight))
+            d = inflight[0]
+            if d._state != IN_FLIGHT:
+                inflight.popleft()
+                continue
             if d.deadline > now:
                 break
-            del inflight[d]
+            inflight.popleft()
+            self._n_inflight -= 1
             record = d.record
             self._group.core._trace("timeout", self.group, record.partition, record.offset)
             self._group.parts[record.partition].give_back(
@@ -256,8 +275,9 @@ class Consumer:
     def _leave(self, state: str, reason: str, error: str) -> None:
         self.state = state
         group = self._group
-        pending = list(self._inflight)
+        pending = self._live()
         self._inflight.clear()
+        self._n_inflight = 0
         for d in pending:
             group.parts[d.record.partition].give_back(d, self.max_deliveries, error, 0)
         group.members.remove(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Mapping
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Literal
 
@@ -194,20 +195,24 @@ class EmbeddedBroker:
             if first is not None:
                 t.stats.duplicates += 1
                 self._trace("duplicate", topic, msg_id)
-                return first._replace(duplicate=True)
-        n = t.config.partitions
+                return replace(first, duplicate=True)
+        n = t.partitions
         if key is not None:
             p = partition_for(key, n)
         elif n > 1:
-            p = int(self._rng.random() * n)
+            p = t.sticky_partition(self._rng)
         else:
             p = 0
         log = t.logs[p]
         offset = log.end_offset
-        log.append(Record(topic, p, offset, now, key, data, is_json, hdrs, size))
-        if t.config.retention_bytes is not None:
-            t.stats.expired += log.trim_to_bytes(t.config.retention_bytes)
-        t.stats.published += 1
+        # The hot path: the log append is inlined, a method call being a tenth of the cost.
+        log._records.append(Record(topic, p, offset, now, key, data, is_json, hdrs, size))
+        log.end_offset = offset + 1
+        log.bytes += size
+        stats = t.stats
+        if t.retention_bytes is not None:
+            stats.expired += log.trim_to_bytes(t.retention_bytes)
+        stats.published += 1
         result = PublishResult(topic, p, offset, now)
         if msg_id is not None:
             t.remember(msg_id, result, now)
@@ -344,7 +349,7 @@ class EmbeddedBroker:
         target = clock.now + ms
         while True:
             due = clock.next_due()
-            open_consumers = [c for c in self._consumers if c._inflight]
+            open_consumers = [c for c in self._consumers if c._n_inflight]
             for c in open_consumers:
                 d = c.next_deadline()
                 if d is not None and (due is None or d < due):
@@ -402,12 +407,16 @@ class EmbeddedBroker:
         if dlq is not None:
             log = dlq.logs[0]
             log.append(
-                record._replace(
-                    topic=dlq.config.name,
-                    partition=0,
-                    offset=log.end_offset,
-                    timestamp=now,
-                    headers=headers,
+                Record(
+                    dlq.config.name,
+                    0,
+                    log.end_offset,
+                    now,
+                    record.key,
+                    record.data,
+                    record.is_json,
+                    headers,
+                    record.size,
                 )
             )
             dlq.stats.published += 1

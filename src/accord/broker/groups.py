@@ -54,7 +54,7 @@ class PartitionState:
     def give_back(self, delivery: Delivery, max_deliveries: int, error: str, delay: int) -> None:
         """A delivery came back unacked: redeliver it, or dead-letter it when spent."""
         delivery._state = RETURNED
-        delivery.error = error
+        delivery._error = error
         if delivery.attempt >= max_deliveries:
             self.dead_letter(delivery, "max-deliveries", error)
         elif delay:

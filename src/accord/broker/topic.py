@@ -11,7 +11,11 @@ from .metrics import TopicStats
 from .records import DeadLetter, PublishResult
 
 if TYPE_CHECKING:
+    from random import Random
+
     from .groups import GroupState
+
+STICKY_BATCH = 16  # records per keyless batch; Kafka sizes it in bytes (batch.size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,16 +39,46 @@ class TopicConfig:
 class Topic:
     """Runtime state of one topic."""
 
-    __slots__ = ("config", "dead_letters", "dedup", "dedup_expiry", "groups", "logs", "stats")
+    __slots__ = (
+        "config",
+        "dead_letters",
+        "dedup",
+        "dedup_expiry",
+        "groups",
+        "logs",
+        "partitions",
+        "retention_bytes",
+        "stats",
+        "sticky",
+        "sticky_left",
+    )
 
     def __init__(self, config: TopicConfig) -> None:
         self.config = config
+        # Copies of two settings the publish path reads per record, one lookup closer.
+        self.partitions = config.partitions
+        self.retention_bytes = config.retention_bytes
+        self.sticky = 0
+        self.sticky_left = 0
         self.logs = [PartitionLog() for _ in range(config.partitions)]
         self.stats = TopicStats()
         self.groups: dict[str, GroupState] = {}
         self.dead_letters: list[DeadLetter] = []
         self.dedup: dict[str, PublishResult] = {}
         self.dedup_expiry: deque[tuple[int, str]] = deque()  # (expires at, msg_id), in order
+
+    def sticky_partition(self, rng: Random) -> int:
+        """The partition of a keyless record: Kafka's sticky partitioner (KIP-480).
+
+        A batch of ``STICKY_BATCH`` records goes to one partition, then a new one is drawn
+        from the seeded rng: spread like random, at a fraction of a draw per record.
+        """
+        if self.sticky_left:
+            self.sticky_left -= 1
+            return self.sticky
+        self.sticky_left = STICKY_BATCH - 1
+        self.sticky = rng.randrange(self.partitions)
+        return self.sticky
 
     def seen(self, msg_id: str, now: int) -> PublishResult | None:
         """The first publish of ``msg_id`` if it is still inside the dedup window."""
