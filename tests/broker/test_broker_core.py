@@ -463,3 +463,20 @@ def scenario(seed: int) -> bytes:
 def test_same_seed_same_trace_byte_for_byte() -> None:
     assert scenario(3) == scenario(3)
     assert scenario(3) != scenario(4)
+
+
+def test_compaction_waits_for_a_dirty_half(broker: EmbeddedBroker) -> None:
+    broker.create_topic("kv", compact=True)
+    for i in range(4):
+        broker.publish("kv", i, key="k")
+    broker.advance(1)
+    assert [r.value for r in broker.records("kv")] == [3]
+    broker.publish("kv", 4, key="k")  # 1 new vs 1 kept: dirty enough
+    broker.publish("kv", 5, key="j")
+    broker.advance(1)
+    assert [r.value for r in broker.records("kv")] == [4, 5]
+    broker.publish("kv", 6, key="k")  # 1 new vs 2 kept: not yet
+    broker.advance(1)
+    assert [r.value for r in broker.records("kv")] == [4, 5, 6]
+    assert broker.compact("kv") == 1  # forced
+    assert [r.value for r in broker.records("kv")] == [5, 6]

@@ -86,7 +86,7 @@ class EmbeddedBroker:
         self.clock = VirtualClock(start_ms)
         self._rng = random.Random(seed)
         self._topics: dict[str, Topic] = {}
-        self._consumers: list[Consumer] = []  # every consumer ever, in creation order
+        self._consumers: list[Consumer] = []  # creation order; closed ones pruned on advance
         self._members = 0
         self._dedup_window_ms = dedup_window_ms
         self.rebalances: list[RebalanceEvent] = []  # in order; tests inspect them
@@ -347,6 +347,7 @@ class EmbeddedBroker:
         self.clock.check_delay("advance", ms)
         clock = self.clock
         target = clock.now + ms
+        self._consumers = [c for c in self._consumers if c.open]  # the rest hold nothing
         while True:
             due = clock.next_due()
             open_consumers = [c for c in self._consumers if c._n_inflight]
@@ -368,7 +369,11 @@ class EmbeddedBroker:
         return target
 
     def compact(self, topic: str) -> int:
-        """Compact ``topic`` now (it also happens on every advance); returns removed."""
+        """Compact ``topic`` now; returns how many records went.
+
+        ``advance`` also compacts, once a partition's new records are at least as many as
+        the ones the last compaction kept (Kafka's min.cleanable.dirty.ratio of 0.5).
+        """
         t = self._topic(topic)
         removed = 0
         for log in t.logs:

@@ -24,7 +24,7 @@ class PartitionLog:
     index as the fast path while the log has no gaps.
     """
 
-    __slots__ = ("_head", "_records", "bytes", "end_offset", "removed")
+    __slots__ = ("_clean", "_head", "_records", "bytes", "end_offset", "removed")
 
     def __init__(self) -> None:
         # A list with a moving head instead of a deque: bisect needs random access.
@@ -33,6 +33,7 @@ class PartitionLog:
         self.end_offset = 0  # the next offset to be written (Kafka's log-end offset)
         self.bytes = 0  # sum of record sizes still retained
         self.removed = 0  # records deleted by retention or compaction, ever
+        self._clean = (0, 0)  # (end offset, retained records) after the last compaction
 
     def __len__(self) -> int:
         return len(self._records) - self._head
@@ -127,6 +128,12 @@ class PartitionLog:
             self._drop_head(count)
         return count
 
+    def dirty(self) -> bool:
+        """Worth compacting: the records written since the last compaction are at least as
+        many as those it kept (Kafka's default min.cleanable.dirty.ratio of 0.5)."""
+        clean_end, clean_len = self._clean
+        return self.end_offset - clean_end >= max(1, clean_len)
+
     def compact(self) -> int:
         """Keep only the newest record per key (keyless records all stay); returns removed."""
         live = self._records[self._head :]
@@ -142,4 +149,5 @@ class PartitionLog:
             self._head = 0
             self.bytes = sum(r.size for r in kept)
             self.removed += removed
+        self._clean = (self.end_offset, len(self))
         return removed

@@ -101,7 +101,7 @@ class Topic:
                 removed += log.expire_before(now - cfg.retention_ms + 1)
             if cfg.retention_bytes is not None:
                 removed += log.trim_to_bytes(cfg.retention_bytes)
-            if cfg.compact:
+            if cfg.compact and log.dirty():
                 removed += log.compact()
         self.stats.expired += removed
         return removed
