@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accord.governance.compat.conj import ALL_TYPES, Conj, Node, child, types
+from accord.governance.compat.numbers import lower, upper
+from accord.governance.compat.objects import Undecided, prop, required
 from accord.governance.compat.values import explicit_values, implicit_values, valid
 
 if TYPE_CHECKING:
@@ -178,8 +180,6 @@ def disjoint(a: Conj, s: Conj, depth: int = 0) -> bool:
 
 
 def _ranges_disjoint(a: Conj, s: Conj, *, integral: bool) -> bool:
-    from accord.governance.compat.numbers import lower, upper
-
     for x, y in ((a, s), (s, a)):
         hi, lo = upper(x, integral=integral), lower(y, integral=integral)
         if (hi is not None and lo is not None) and (
@@ -190,8 +190,6 @@ def _ranges_disjoint(a: Conj, s: Conj, *, integral: bool) -> bool:
 
 
 def _objects_disjoint(a: Conj, s: Conj, depth: int) -> bool:
-    from accord.governance.compat.objects import Undecided, prop, required
-
     try:
         for x, y in ((a, s), (s, a)):
             for name in sorted(required(x)):

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from accord.governance.compat.conj import IGNORED, Conj, json_type, number, types
+from accord.governance.compat.numbers import lower, upper
 
 _SMALL_RANGE = 64
 _FAST_KEYWORDS = frozenset(
@@ -72,8 +73,6 @@ def implicit_values(c: Conj) -> list[Any] | None:
             out += [False, True]
         return [v for v in out if valid(v, c, on_error=True)]
     if ts == {"integer"}:
-        from accord.governance.compat.numbers import lower, upper
-
         lo, hi = lower(c, integral=True), upper(c, integral=True)
         if lo is None or hi is None or hi[0] - lo[0] > _SMALL_RANGE:
             return None
