@@ -200,6 +200,7 @@ def test_ack_timeout_redelivers(broker: EmbeddedBroker) -> None:
     (again,) = c.poll(1)
     assert again.attempt == 2
     assert broker.metrics().topics["t"].redelivered == 1
+    assert broker.metrics().redelivered("g", "t") == 1
 
 
 def test_max_deliveries_dead_letters_with_reason_headers(broker: EmbeddedBroker) -> None:

@@ -144,6 +144,7 @@ class Consumer:
                 out.append(d)
                 budget -= 1
                 redelivered += 1
+                ps.redelivered += 1
             if budget:
                 log = ps.log
                 nxt = ps.next_offset

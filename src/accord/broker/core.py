@@ -475,6 +475,7 @@ class EmbeddedBroker:
                             lag=ps.log.end_offset - committed,
                             in_flight=in_flight,
                             pending=pending + ps.log.count_from(ps.next_offset),
+                            redelivered=ps.redelivered,
                             owner=ps.owner.member_id if ps.owner and g.mode != "shared" else None,
                         )
                     )

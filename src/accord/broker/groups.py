@@ -23,7 +23,17 @@ Mode = Literal["partitioned", "shared"]
 class PartitionState:
     """One group's view of one partition."""
 
-    __slots__ = ("epoch", "group", "log", "next_offset", "owner", "partition", "ready", "unsettled")
+    __slots__ = (
+        "epoch",
+        "group",
+        "log",
+        "next_offset",
+        "owner",
+        "partition",
+        "ready",
+        "redelivered",
+        "unsettled",
+    )
 
     def __init__(self, group: GroupState, partition: int, log: PartitionLog) -> None:
         self.group = group
@@ -36,6 +46,7 @@ class PartitionState:
         self.ready: list[int] = []  # heap of RETURNED offsets due now: lowest first
         self.epoch = 0  # bumped by seek, so timers set before it know they are void
         self.owner: Consumer | None = None
+        self.redelivered = 0  # deliveries with attempt > 1, for metrics
 
     @property
     def committed(self) -> int:

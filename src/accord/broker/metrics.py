@@ -105,7 +105,8 @@ class PartitionMetrics:
     committed: int  # lowest unsettled offset: everything below it is settled
     lag: int  # log_end_offset - committed
     in_flight: int  # delivered, not yet settled
-    pending: int  # waiting for (re)delivery after a nack, timeout or crash
+    pending: int  # not yet delivered, or waiting for redelivery after a failure
+    redelivered: int  # deliveries with attempt > 1
     owner: str | None  # member owning the partition (None when unassigned or shared)
 
 
@@ -120,6 +121,12 @@ class BrokerMetrics:
     def lag(self, group: str, topic: str) -> int:
         """Total lag of ``group`` on ``topic``."""
         return sum(p.lag for p in self.partitions if p.group == group and p.topic == topic)
+
+    def redelivered(self, group: str, topic: str) -> int:
+        """Redeliveries to ``group`` on ``topic``."""
+        return sum(
+            p.redelivered for p in self.partitions if p.group == group and p.topic == topic
+        )
 
     def in_flight(self, group: str, topic: str) -> int:
         """Deliveries of ``group`` on ``topic`` not settled yet."""
