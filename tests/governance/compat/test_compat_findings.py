@@ -63,7 +63,7 @@ def test_paths_follow_refs_to_their_definitions() -> None:
     new = {"$defs": {"zip": {"type": "string", "maxLength": 5}}, "$ref": "#/$defs/zip"}
     change = _one(compare(old, new), "max-length-decreased")
     assert change.path == "/$defs/zip"
-    assert change.message == "maxLength 10 in old is 5 in new"
+    assert change.message == "maxLength 10 in old, 5 in new"
 
 
 def test_every_difference_is_reported_in_one_run() -> None:

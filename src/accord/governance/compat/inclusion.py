@@ -86,13 +86,16 @@ class Walk:
         """A finding for a numeric bound; ``key`` orders values so that higher means larger."""
         old, new = self.oriented(a_val, b_val)
         direction = "increased" if key(new) > key(old) else "decreased"
-        shown = ["none" if v is None else _show(v) for v in (old, new)]
-        return self.finding(
-            f"{base}-{direction}",
-            a.where(keyword),
-            b.where(keyword),
-            f"{keyword} {shown[0]} in old is {shown[1]} in new",
-        )
+        if base in ("minimum", "maximum"):
+            said = [
+                f"no {base}" if v is None else f"numbers {_show(v, upper=base == 'maximum')}"
+                for v in (old, new)
+            ]
+            text = f"old accepts {said[0]}, new accepts {said[1]}".replace("accepts no", "has no")
+        else:
+            shown = ["none" if v is None else _show(v) for v in (old, new)]
+            text = f"{keyword} {shown[0]} in old, {shown[1]} in new"
+        return self.finding(f"{base}-{direction}", a.where(keyword), b.where(keyword), text)
 
     def unprovable(self, a: Conj, b_ptr: str, what: str) -> Finding:
         return self.finding(
@@ -338,7 +341,8 @@ class Walk:
                     kind,
                     a.where(keyword),
                     b.where("const" if b.has("const") else "enum"),
-                    f"{self.a_name} accepts {shown}{more}; {self.b_name} rejects it",
+                    f"{self.a_name} accepts {shown}{more}; {self.b_name} rejects "
+                    + ("it" if len(rest) == 1 else "them"),
                 )
             )
         return out
@@ -391,9 +395,10 @@ def _root_id(root: Any) -> list[str]:
     return []
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, tuple):
-        return ("> " if value[1] else ">= ") + _show(value[0])
+def _show(value: Any, *, upper: bool = False) -> str:
+    if isinstance(value, tuple):  # a numeric bound: (value, exclusive)
+        sign = ("<" if upper else ">") + ("" if value[1] else "=")
+        return f"{sign} {_show(value[0])}"
     if hasattr(value, "denominator") and value.denominator == 1:
         return str(value.numerator)
     if hasattr(value, "denominator"):
