@@ -54,7 +54,8 @@ class VirtualClock:
 
     def check_delay(self, name: str, ms: int) -> None:
         """Refuse negative durations before anything is changed."""
-        if ms < 0:
+        # Whole ms only: a float would make virtual time inexact, and traces unstable.
+        if not isinstance(ms, int) or ms < 0:
             raise InvalidDelayError(name, ms)
 
     @property

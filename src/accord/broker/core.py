@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Mapping
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Literal
 
 from .clock import VirtualClock
+from .codec import check_headers, encode_value
 from .consumer import Consumer
+from .dlq import dead_letter
 from .errors import (
     InvalidArgumentError,
     InvalidOffsetError,
@@ -19,51 +19,18 @@ from .errors import (
     UnknownTopicError,
 )
 from .groups import GroupState, Mode
-from .metrics import BrokerMetrics, LatencySummary, PartitionMetrics, TopicMetrics
-from .partitioning import key_bytes, partition_for
+from .metrics import BrokerMetrics, snapshot
+from .partitioning import partition_for
 from .records import (
     EMPTY_HEADERS,
     DeadLetter,
     Delivery,
-    Headers,
     Key,
     PublishResult,
     RebalanceEvent,
     Record,
 )
 from .topic import Topic, TopicConfig
-
-_encode_json = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, separators=(",", ":"), sort_keys=True
-).encode
-
-
-def encode_value(value: object, topic: str) -> tuple[bytes, bool]:
-    """(bytes, is_json): bytes-like values as they are, anything else as canonical JSON.
-
-    Canonical (sorted keys, no spaces, UTF-8) so equal values have equal sizes and
-    bytes, which keeps ``retention_bytes`` and traces deterministic.
-    """
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value), False
-    try:
-        return _encode_json(value).encode(), True
-    except (TypeError, ValueError) as exc:
-        raise SerializationError(
-            f"value published to {topic!r} is neither bytes nor JSON-able: {exc}"
-        ) from None
-
-
-def _check_headers(headers: Mapping[str, str | bytes], topic: str) -> tuple[Headers, int]:
-    size = 0
-    for name, value in headers.items():
-        if not isinstance(name, str) or not isinstance(value, str | bytes):
-            raise SerializationError(
-                f"header {name!r} on {topic!r} must map str to str or bytes,"
-                f" got {type(value).__name__}"
-            )
-        size += len(name.encode()) + len(key_bytes(value))
-    return MappingProxyType(dict(headers)), size
 
 
 class EmbeddedBroker:
@@ -181,7 +148,7 @@ class EmbeddedBroker:
                     f"key published to {topic!r} must be str or bytes, got {type(key).__name__}"
                 )
         if headers:
-            hdrs, hsize = _check_headers(headers, topic)
+            hdrs, hsize = check_headers(headers, topic)
             size += hsize
         else:
             hdrs = EMPTY_HEADERS
@@ -385,46 +352,8 @@ class EmbeddedBroker:
 
     def _dead_letter(self, delivery: Delivery, reason: str, error: str) -> None:
         record = delivery.record
-        t = self._topics[record.topic]
-        bucket = t.stats.dead_lettered if t.config.dead_letter else t.stats.discarded
-        bucket[reason] = bucket.get(reason, 0) + 1
         self._trace("dead_letter", delivery.group, record.partition, record.offset, reason)
-        if not t.config.dead_letter:
-            return
-        headers = MappingProxyType(
-            {
-                **record.headers,
-                "x-dead-letter-reason": reason,
-                "x-attempts": str(delivery.attempt),
-                "x-last-error": error,
-                "x-original-topic": record.topic,
-                "x-original-partition": str(record.partition),
-                "x-original-offset": str(record.offset),
-                "x-original-timestamp": str(record.timestamp),
-                "x-original-group": delivery.group,
-            }
-        )
-        now = self.clock.now
-        t.dead_letters.append(
-            DeadLetter(record, delivery.group, delivery.attempt, reason, error, now, headers)
-        )
-        dlq = self._topics.get(f"{record.topic}.dlq")
-        if dlq is not None:
-            log = dlq.logs[0]
-            log.append(
-                Record(
-                    dlq.config.name,
-                    0,
-                    log.end_offset,
-                    now,
-                    record.key,
-                    record.data,
-                    record.is_json,
-                    headers,
-                    record.size,
-                )
-            )
-            dlq.stats.published += 1
+        dead_letter(self._topics, delivery, reason, error, self.clock.now)
 
     def dead_letters(self, topic: str) -> list[DeadLetter]:
         """Records of ``topic`` that some group gave up on, oldest first."""
@@ -441,45 +370,7 @@ class EmbeddedBroker:
 
     def metrics(self) -> BrokerMetrics:
         """A snapshot of counters, lag, in-flight and latency percentiles."""
-        topics: dict[str, TopicMetrics] = {}
-        parts: list[PartitionMetrics] = []
-        for name, t in self._topics.items():
-            s = t.stats
-            topics[name] = TopicMetrics(
-                topic=name,
-                partitions=t.config.partitions,
-                published=s.published,
-                duplicates=s.duplicates,
-                delivered=s.delivered,
-                redelivered=s.redelivered,
-                consumed=s.acked,
-                dead_lettered=MappingProxyType(dict(sorted(s.dead_lettered.items()))),
-                discarded=MappingProxyType(dict(sorted(s.discarded.items()))),
-                expired=s.expired,
-                retained_records=sum(len(log) for log in t.logs),
-                retained_bytes=sum(log.bytes for log in t.logs),
-                latency=LatencySummary.from_histogram(s.latency),
-            )
-            for gname, g in t.groups.items():
-                for ps in g.parts:
-                    in_flight, pending = ps.counts()
-                    committed = ps.committed
-                    parts.append(
-                        PartitionMetrics(
-                            group=gname,
-                            topic=name,
-                            partition=ps.partition,
-                            log_start_offset=ps.log.start_offset,
-                            log_end_offset=ps.log.end_offset,
-                            committed=committed,
-                            lag=ps.log.end_offset - committed,
-                            in_flight=in_flight,
-                            pending=pending + ps.log.count_from(ps.next_offset),
-                            redelivered=ps.redelivered,
-                            owner=ps.owner.member_id if ps.owner and g.mode != "shared" else None,
-                        )
-                    )
-        return BrokerMetrics(self.clock.now, MappingProxyType(topics), tuple(parts))
+        return snapshot(self._topics, self.clock.now)
 
     def _trace(self, *step: object) -> None:
         if self._tracing:

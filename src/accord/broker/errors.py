@@ -35,8 +35,8 @@ class InvalidArgumentError(BrokerError, ValueError):
 class InvalidDelayError(InvalidArgumentError):
     """A delay or a clock advance was negative."""
 
-    def __init__(self, name: str, value: int) -> None:
-        super().__init__(f"{name} must be >= 0 milliseconds, got {value}")
+    def __init__(self, name: str, value: object) -> None:
+        super().__init__(f"{name} must be a whole number of milliseconds >= 0, got {value!r}")
         self.name = name
         self.value = value
 

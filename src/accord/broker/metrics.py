@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .topic import Topic
 
 
 class TopicStats:
@@ -140,3 +144,46 @@ class BrokerMetrics:
             for reason, n in t.dead_lettered.items():
                 out[reason] = out.get(reason, 0) + n
         return MappingProxyType(out)
+
+
+def snapshot(topics_by_name: Mapping[str, Topic], now: int) -> BrokerMetrics:
+    """Read every counter and position into a frozen ``BrokerMetrics``."""
+    topics: dict[str, TopicMetrics] = {}
+    parts: list[PartitionMetrics] = []
+    for name, t in topics_by_name.items():
+        s = t.stats
+        topics[name] = TopicMetrics(
+            topic=name,
+            partitions=t.config.partitions,
+            published=s.published,
+            duplicates=s.duplicates,
+            delivered=s.delivered,
+            redelivered=s.redelivered,
+            consumed=s.acked,
+            dead_lettered=MappingProxyType(dict(sorted(s.dead_lettered.items()))),
+            discarded=MappingProxyType(dict(sorted(s.discarded.items()))),
+            expired=s.expired,
+            retained_records=sum(len(log) for log in t.logs),
+            retained_bytes=sum(log.bytes for log in t.logs),
+            latency=LatencySummary.from_histogram(s.latency),
+        )
+        for gname, g in t.groups.items():
+            for ps in g.parts:
+                in_flight, pending = ps.counts()
+                committed = ps.committed
+                parts.append(
+                    PartitionMetrics(
+                        group=gname,
+                        topic=name,
+                        partition=ps.partition,
+                        log_start_offset=ps.log.start_offset,
+                        log_end_offset=ps.log.end_offset,
+                        committed=committed,
+                        lag=ps.log.end_offset - committed,
+                        in_flight=in_flight,
+                        pending=pending + ps.log.count_from(ps.next_offset),
+                        redelivered=ps.redelivered,
+                        owner=ps.owner.member_id if ps.owner and g.mode != "shared" else None,
+                    )
+                )
+    return BrokerMetrics(now, MappingProxyType(topics), tuple(parts))
