@@ -216,3 +216,8 @@ def test_property_findings_point_at_the_declaration_not_the_ref_target() -> None
     change = _one(compare(tree, flat), "property-removed")
     assert change.old_path == "/$defs/n/properties/c"
     assert change.breaks_forward and not change.breaks_backward
+
+
+def test_malformed_schema_is_a_usage_error_not_a_traceback() -> None:
+    with pytest.raises(UsageError, match=r"old schema is not valid JSON Schema: .* at /pattern"):
+        compare({"type": "string", "pattern": ["x"]}, {"type": "string", "pattern": "y"})

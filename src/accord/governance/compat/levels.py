@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jsonschema import (
+    Draft4Validator,
+    Draft6Validator,
+    Draft7Validator,
+    Draft201909Validator,
+    Draft202012Validator,
+)
+from jsonschema.exceptions import best_match
+
 from accord.errors import UsageError
 from accord.governance.compat.changes import KINDS, Change, CompatibilityResult, breaks
 from accord.governance.compat.inclusion import Finding, Walk
-from accord.governance.compat.refs import Doc
+from accord.governance.compat.refs import Doc, draft_of
 
 MODES = (
     "NONE",
@@ -20,6 +29,13 @@ MODES = (
     "FULL_TRANSITIVE",
 )
 UNDECLARED = ("strict", "assume-absent")
+_VALIDATORS: dict[int, Any] = {
+    4: Draft4Validator,
+    6: Draft6Validator,
+    7: Draft7Validator,
+    2019: Draft201909Validator,
+    2020: Draft202012Validator,
+}
 
 Schema = Mapping[str, Any] | bool
 
@@ -53,8 +69,21 @@ def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Ch
         raise UsageError("draft-03 schemas are not supported; use draft-04 or later")
     if old_doc.draft == new_doc.draft and old_doc.same_as(old_doc.root, new_doc, new_doc.root):
         return []  # byte-identical documents: nothing to walk
-    backward = Walk(old_doc, new_doc, a_is_old=True, assume_absent=assume_absent).run()
-    forward = Walk(new_doc, old_doc, a_is_old=False, assume_absent=assume_absent).run()
+    try:
+        backward = Walk(old_doc, new_doc, a_is_old=True, assume_absent=assume_absent).run()
+        forward = Walk(new_doc, old_doc, a_is_old=False, assume_absent=assume_absent).run()
+    except RecursionError:
+        raise UsageError("the schemas are nested too deeply to compare") from None
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        # The engine assumes schemas valid for their draft (the registry checks this); say
+        # which input is not, rather than failing with a traceback.
+        for doc in (old_doc, new_doc):
+            problem = _invalid(doc.root)
+            if problem:
+                raise UsageError(
+                    f"the {doc.label} schema is not valid JSON Schema: {problem}"
+                ) from exc
+        raise
     merged: dict[tuple[str, str], list[Any]] = {}
     for finding, is_backward in [(f, True) for f in backward] + [(f, False) for f in forward]:
         path = _path(finding)
@@ -73,6 +102,16 @@ def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Ch
         )
         for (_, path), (f, bw, fw) in merged.items()
     ]
+
+
+def _invalid(schema: Any) -> str | None:
+    """The first metaschema error of ``schema``, or None (only called when something broke)."""
+    cls = _VALIDATORS.get(draft_of(schema), Draft202012Validator)
+    error = best_match(cls(cls.META_SCHEMA).iter_errors(schema))
+    if error is None:
+        return None
+    where = "".join(f"/{p}" for p in error.absolute_path) or "/"
+    return f"{error.message} at {where}"
 
 
 def _path(finding: Finding) -> str:
