@@ -10,6 +10,8 @@ stricter) than its schema.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -64,6 +66,9 @@ FORMATS = _format_checker()
 JSON_TYPES = ("null", "boolean", "object", "array", "number", "string")
 
 
+_REF = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')
+
+
 class CodegenError(AccordError):
     """Part of the registry cannot be turned into classes that are exactly as strict."""
 
@@ -112,6 +117,8 @@ class Builder:
         self._memo: dict[str, m.Type] = {}
         self._stack: set[str] = set()
         self._aliases: dict[str, m.Ref] = {}
+        self._unchanged: dict[str, m.Ref] = {}
+        self._enums: dict[str, m.Enum] = {}
         self.problems: list[str] = []
 
     # -- the registry ---------------------------------------------------------------------
@@ -195,9 +202,10 @@ class Builder:
         return node
 
     def _shared(self, pointer: str) -> bool:
-        parts = pointer.split("/")
-        return len(parts) > 2 and parts[1] in ("$defs", "definitions") \
-            and _unescape(parts[2]) in self.shared_keys
+        if not pointer.startswith(("/$defs/", "/definitions/")):
+            return False
+        parts = pointer.split("/", 3)
+        return _unescape(parts[2]) in self.shared_keys
 
     def _scope(self, ctx: _Version, pointer: str) -> tuple[str, str]:
         """(memo key, module) of the schema at ``pointer``."""
@@ -216,6 +224,22 @@ class Builder:
         return ctx.class_name + (pascal(tokens[-1]) or "Def")
 
     # -- types ----------------------------------------------------------------------------
+    def _same_as_before(self, ctx: _Version, schema: Mapping[str, Any], module: str) -> str | None:
+        """A key under which a nested object is the same class in every version of a contract.
+
+        Versions mostly add properties at the top; a nested object written identically in
+        an earlier version is that version's class (less code, and one type across
+        versions). Only when every `$ref` inside points at a shared document, whose key
+        means the same document in every version.
+        """
+        if module != ctx.module:
+            return None  # shared types are built once anyway
+        text = json.dumps(schema, sort_keys=True)
+        for ref in _REF.findall(text):
+            if not self._shared(json.loads(f'"{ref}"')[1:]):
+                return None
+        return f"{ctx.contract.event}\0{text}"
+
     @staticmethod
     def _is_class(schema: Any) -> bool:
         if not isinstance(schema, dict):
@@ -367,22 +391,28 @@ class Builder:
             else:
                 checker = jsonschema.Draft202012Validator(siblings, format_checker=FORMATS)
                 values = [v for v in values if checker.is_valid(v)]
-        unique: dict[object, Any] = {}
-        for value in values:
-            unique.setdefault(_json_key(value), value)
-        values = list(unique.values())
+        if all(isinstance(v, str) for v in values):
+            values = list(dict.fromkeys(values))
+        else:
+            unique: dict[object, Any] = {}
+            for value in values:
+                unique.setdefault(_json_key(value), value)
+            values = list(unique.values())
         if not values:
             raise _Unsupported(pointer, "this enum accepts no value")
         strings = [v for v in values if isinstance(v, str)]
         doc = schema.get("description") if isinstance(schema.get("description"), str) else None
         if len(strings) >= 2 and all(isinstance(v, str) or v is None for v in values):
             _, module = self._scope(ctx, pointer)
-            name = self.namers[module].claim(hint, fallback="Enum")
-            members = Namer()
-            enum = m.Enum(tuple(strings), name,
-                          tuple((members.claim(upper(s), fallback="VALUE"), s) for s in strings),
-                          doc, module)
-            self.modules[module].enums.append(enum)
+            same = f"{module}\0{ctx.contract.event}\0{doc}\0" + "\0".join(strings)
+            enum = self._enums.get(same)
+            if enum is None:
+                name = self.namers[module].claim(hint, fallback="Enum")
+                members = Namer()
+                enum = m.Enum(tuple(strings), name, tuple(
+                    (members.claim(upper(s), fallback="VALUE"), s) for s in strings), doc, module)
+                self.modules[module].enums.append(enum)
+                self._enums[same] = enum
             if len(strings) == len(values):
                 return enum
             return m.Union((enum, m.Null()), "type")
@@ -458,10 +488,18 @@ class Builder:
                doc: str | None = None, event: m.EventInfo | None = None, memo: str | None = None,
                claimed: bool = False) -> m.Ref:
         _, module = self._scope(ctx, pointer)
+        same = self._same_as_before(ctx, schema, module) if event is None else None
+        if same is not None and same in self._unchanged:
+            ref = self._unchanged[same]
+            if memo is not None:
+                self._memo[memo] = ref
+            return ref
         name = hint if claimed else self.namers[module].claim(hint, fallback="Model")
         ref = m.Ref(name, module)
         if memo is not None:
             self._memo[memo] = ref
+        if same is not None:
+            self._unchanged[same] = ref
         bad = sorted(set(schema) & (UNSUPPORTED | {"propertyNames"}))
         if bad:
             raise _Unsupported(pointer, f"keyword {bad[0]!r} is not supported by codegen "

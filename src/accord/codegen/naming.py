@@ -58,6 +58,7 @@ def upper(name: str) -> str:
     return "_".join(w.upper() for w in _ascii_words(name))
 
 
+@functools.lru_cache(maxsize=65536)
 def is_safe(name: str) -> bool:
     return (
         name.isidentifier()
@@ -104,6 +105,12 @@ _TRIPLE = re.compile(r'"(?="")|"$')
 
 
 def docstring(text: str, indent: str, width: int = 96) -> list[str]:
+    """Lines of a docstring for ``text`` (see `_docstring`); versions repeat their texts."""
+    return list(_docstring(text, indent, width))
+
+
+@functools.lru_cache(maxsize=65536)
+def _docstring(text: str, indent: str, width: int) -> tuple[str, ...]:
     """Lines of a docstring for ``text``, safe for any content and free of trailing spaces.
 
     Backslashes are doubled, every character Python could read as a quote end is escaped,
@@ -124,10 +131,10 @@ def docstring(text: str, indent: str, width: int = 96) -> list[str]:
     while body and not body[-1]:
         body.pop()
     if not body:
-        return []
+        return ()
     if len(body) == 1 and len(indent) + len(body[0]) + 6 <= width:
-        return [f'{indent}"""{body[0]}"""']
+        return (f'{indent}"""{body[0]}"""',)
     out = [f'{indent}"""{body[0]}']
     out.extend(f"{indent}{line}" if line else "" for line in body[1:])
     out.append(f'{indent}"""')
-    return out
+    return tuple(out)

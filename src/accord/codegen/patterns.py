@@ -11,6 +11,7 @@ Compile the result with `re.ASCII` (for `\\b`) and use `.search`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _SPACE = (r"\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
@@ -91,6 +92,7 @@ def _char_class(pattern: str, i: int) -> tuple[str, int]:
     raise PatternError("unterminated character class")
 
 
+@functools.lru_cache(maxsize=16384)
 def translate(pattern: str) -> str:
     """The Python `re` pattern (for `re.ASCII` and `.search`) meaning ``pattern``."""
     out: list[str] = []

@@ -60,6 +60,7 @@ class ModuleEmitter:
         self.style = style
         self.checks = Checks(module.name, style.any_annotation)
         self.uses_typing = False
+        self._annotations: dict[int, tuple[str, str | None]] = {}
 
     def emit(self, header: list[str]) -> str:
         body: list[str] = []
@@ -170,6 +171,12 @@ class ModuleEmitter:
         return out
 
     def _field_annotation(self, f: m.Field) -> tuple[str, str | None]:
+        found = self._annotations.get(id(f))
+        if found is None:
+            found = self._annotations[id(f)] = self._compute_annotation(f)
+        return found
+
+    def _compute_annotation(self, f: m.Field) -> tuple[str, str | None]:
         annotation = self.checks.annotation(f.type)
         if f.required:
             return annotation, None
