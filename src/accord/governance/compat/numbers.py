@@ -47,9 +47,9 @@ def _candidates(schema: dict[str, object], inc: str, exc: str, draft: int) -> li
     out: list[Bound] = []
     m = number(schema.get(inc))
     ex = schema.get(exc)
-    if isinstance(ex, bool):  # draft-04: a flag on minimum/maximum
+    if isinstance(ex, bool):  # draft-04: a flag on minimum/maximum (invalid elsewhere)
         if m is not None:
-            out.append((m, ex))
+            out.append((m, ex and draft == 4))
         return out
     if m is not None:
         out.append((m, False))
