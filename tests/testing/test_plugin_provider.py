@@ -32,24 +32,24 @@ def test_emits_order_placed(accord):
 
 
 def test_provider_omitting_a_field_a_consumer_relies_on_fails_naming_the_consumer(project):
-    project.makepyfile(test_sms=CONSUMER, test_orders=PROVIDER)
-    result = project.runpytest("test_sms.py")
+    project.makepyfile(test_inner_sms=CONSUMER, test_inner_orders=PROVIDER)
+    result = project.runpytest("test_inner_sms.py")
     result.assert_outcomes(passed=1)
-    result = project.runpytest("test_orders.py")
+    result = project.runpytest("test_inner_orders.py")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
         "*order-service's orders.OrderPlaced v2 events fail 1 check(s):",
         "*- the event: sms-service expects customer.phone present(), but customer.phone is "
-        "missing (relied on by test_sms.py::test_sms)",
+        "missing (relied on by test_inner_sms.py::test_sms)",
     ])
 
 
 def test_provider_meeting_every_expectation_passes(project):
-    project.makepyfile(test_sms=CONSUMER, test_orders=PROVIDER.replace(
+    project.makepyfile(test_inner_sms=CONSUMER, test_inner_orders=PROVIDER.replace(
         "lambda: EVENT", "lambda: {**EVENT, 'customer': {**EVENT['customer'], "
                          "'phone': '+441234567'}}"))
-    project.runpytest("test_sms.py").assert_outcomes(passed=1)
-    project.runpytest("test_orders.py").assert_outcomes(passed=1)
+    project.runpytest("test_inner_sms.py").assert_outcomes(passed=1)
+    project.runpytest("test_inner_orders.py").assert_outcomes(passed=1)
 
 
 def test_provider_events_may_be_json_text_dataclasses_or_iterables(project):

@@ -77,7 +77,7 @@ def repo(pytester):
     pytester.makepyprojecttoml('[tool.accord]\nregistry = "contracts"\n')
     (pytester.path / "contracts" / "shop").mkdir(parents=True)
     (pytester.path / "contracts" / "shop" / "order_placed.yaml").write_text(CONTRACT)
-    pytester.makepyfile(test_receipts=CONSUMER_TEST)
+    pytester.makepyfile(test_inner_receipts=CONSUMER_TEST)
     pytester.runpytest().assert_outcomes(passed=1)
     assert (pytester.path / "expectations" / "email-service.json").is_file()
     git(pytester.path, "init", "-q", "-b", "main")
@@ -107,7 +107,7 @@ def test_new_version_dropping_a_field_a_consumer_relies_on_fails(repo, capsys):
     assert (
         "consumer-field-removed",
         "shop.OrderPlaced v2 drops `customer.email`, which email-service relies on (expects "
-        "v1; test_receipts.py::test_receipt)",
+        "v1; test_inner_receipts.py::test_receipt)",
     ) in messages
     # customer.name was only read, and v2 keeps it required: no finding for it.
     assert not any("customer.name" in message for _, message in messages)
@@ -119,7 +119,7 @@ def test_text_report_names_consumer_and_test(repo, capsys):
     assert main(["verify"]) == 1
     out = capsys.readouterr().out
     assert "[consumer-field-removed] shop.OrderPlaced v2 drops `customer.email`, which " \
-           "email-service relies on (expects v1; test_receipts.py::test_receipt)" in out
+           "email-service relies on (expects v1; test_inner_receipts.py::test_receipt)" in out
 
 
 def test_making_a_read_field_optional_is_reported(repo, capsys):
