@@ -439,7 +439,7 @@ SCHEMAS: Strategy = st.recursive(
 )
 DOCUMENTS = weighted((8, SCHEMAS), (1, SCALARS), (1, st.lists(SCHEMAS, max_size=2)))
 
-EQUIVALENCE_EXAMPLES = 600  # per draft
+EQUIVALENCE_EXAMPLES = 500  # per draft
 
 
 def assert_agrees(document: Any, draft: str) -> None:
