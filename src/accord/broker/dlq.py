@@ -67,5 +67,4 @@ def dead_letter(
                 size,
             )
         )
-        dlq.stats.published += 1
     return letter

@@ -22,12 +22,10 @@ class TopicStats:
         "duplicates",
         "expired",
         "latency",
-        "published",
         "redelivered",
     )
 
     def __init__(self) -> None:
-        self.published = 0
         self.duplicates = 0  # publishes dropped by the msg_id dedup window
         self.delivered = 0  # deliveries of any attempt
         self.redelivered = 0  # deliveries with attempt > 1
@@ -155,7 +153,7 @@ def snapshot(topics_by_name: Mapping[str, Topic], now: int) -> BrokerMetrics:
         topics[name] = TopicMetrics(
             topic=name,
             partitions=t.config.partitions,
-            published=s.published,
+            published=sum(log.end_offset for log in t.logs),  # offsets are never reused
             duplicates=s.duplicates,
             delivered=s.delivered,
             redelivered=s.redelivered,
