@@ -51,12 +51,12 @@ def json_value(value: Any) -> str:
 
 
 def html(value: object) -> str:
-    """``value`` for an HTML text node or a double-quoted attribute."""
-    out = str(value)
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
-                         ("'", "&#39;")):
-        out = out.replace(char, entity)
-    return out
+    """``value`` for an HTML text node (never an attribute: quotes are left as they are).
+
+    Only `&`, `<` and `>` matter in a text node; leaving quotes alone keeps JSON blocks
+    free of entities, which MkDocs' HTML parsers are slow to step through.
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def slug(name: str) -> str:
@@ -77,3 +77,17 @@ def mermaid_label(value: object) -> str:
     flat = _WHITESPACE.sub(" ", str(value)).strip()
     body = "".join(c if c.isalnum() or c in " ._-/:" else f"#{ord(c)};" for c in flat)
     return f'"{body}"'
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter naming the page: an HTML-escaped title, as a JSON string.
+
+    MkDocs would otherwise take the title from the page's heading, unescaped, and themes
+    print `page.title` without escaping (in nav links, footers, `<title>`): a contract
+    name holding `<img onerror=…>` would become markup there.
+    """
+    safe = _WHITESPACE.sub(" ", title).strip()
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
+                         ("'", "&#39;")):
+        safe = safe.replace(char, entity)
+    return f"---\ntitle: {json.dumps(safe)}\n---\n\n"

@@ -67,9 +67,12 @@ def _deref(root: JSON, schema: JSON, seen: tuple[str, ...]) -> tuple[JSON, str |
         if not isinstance(merged, dict) or not isinstance(merged.get("$ref"), str):
             break
         ref = merged["$ref"]
-        if ref in seen:
-            return merged, _ref_name(ref), True
         target = _pointer(root, ref)
+        if ref in seen:
+            # A cycle: describe the schema one level deep, and stop there.
+            siblings = {k: v for k, v in merged.items() if k != "$ref"}
+            shown = {**target, **siblings} if isinstance(target, dict) else merged
+            return shown, _ref_name(ref), True
         if not isinstance(target, dict):
             break
         seen = (*seen, ref)
@@ -159,26 +162,41 @@ def _children(root: JSON, schema: JSON, path: str, depth: int,
     for part in parts:
         items = part.get("items")
         if isinstance(items, dict):
-            yield from _children(root, _deref(root, items, seen)[0], f"{path}[]", depth + 1, seen)
+            resolved, ref, recursive = _deref(root, items, seen)
+            if recursive:
+                yield Field(f"{path}[]", type_of(resolved) + " (recursive)", False, (), None, ref)
+                continue
+            inner = (*seen, items["$ref"]) if isinstance(items.get("$ref"), str) else seen
+            yield from _children(root, resolved, f"{path}[]", depth + 1, inner)
         extra = part.get("additionalProperties")
         if isinstance(extra, dict) and extra:
             yield from _field(root, extra, f"{path}.*" if path else "*", False, depth + 1, seen)
 
 
+def _typed(root: JSON, schema: JSON, seen: tuple[str, ...]) -> JSON:
+    """``schema`` with its variants and items dereferenced, for the type label only.
+
+    Variants and items are often `$ref`s (`anyOf: [{type: null}, {$ref: …}]`).
+    """
+    if not isinstance(schema, dict):
+        return schema
+    typed = dict(schema)
+    for keyword in ("anyOf", "oneOf"):
+        if isinstance(typed.get(keyword), list):
+            typed[keyword] = [_deref(root, b, seen)[0] for b in typed[keyword]]
+    if isinstance(typed.get("items"), dict):
+        typed["items"] = _deref(root, typed["items"], seen)[0]
+    return typed
+
+
 def _field(root: JSON, schema: JSON, path: str, required: bool, depth: int,
            seen: tuple[str, ...]) -> Iterator[Field]:
     resolved, ref, recursive = _deref(root, schema, seen)
-    if isinstance(resolved, dict) and not recursive:
-        # Variants are often `$ref`s (`anyOf: [{type: null}, {$ref: …}]`): type them too.
-        for keyword in ("anyOf", "oneOf"):
-            if isinstance(resolved.get(keyword), list):
-                resolved = {**resolved, keyword: [_deref(root, b, seen)[0]
-                                                  for b in resolved[keyword]]}
     description = resolved.get("description") if isinstance(resolved, dict) else None
     deprecated = isinstance(resolved, dict) and resolved.get("deprecated") is True
     yield Field(
         path=path,
-        type=type_of(resolved) if not recursive else "recursive",
+        type=type_of(_typed(root, resolved, seen)) + (" (recursive)" if recursive else ""),
         required=required,
         constraints=constraints_of(resolved) if not recursive else (),
         description=description if isinstance(description, str) else None,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from accord.docs import page_event, page_lists
 from accord.docs.catalog import Catalog, build_catalog
 from accord.docs.changes import VersionChanges, compare_versions
+from accord.docs.escape import front_matter
 from accord.docs.reliance import Reliance
 from accord.registry import Policy, Registry
 
 INDEXES = ("events", "domains", "services", "channels")
+_INDEX_TITLES = {"events": "All events", "domains": "Domains", "services": "Services",
+                 "channels": "Channels"}
 
 
 def version_changes(catalog: Catalog) -> dict[str, dict[int, VersionChanges]]:
@@ -34,18 +37,24 @@ def generate_pages(registry: Registry, policy: Policy | None = None, *,
     catalog = build_catalog(registry, policy or Policy(), prefix, kinds_page)
     reliance = reliance or Reliance()
     changes = version_changes(catalog)
-    pages = {catalog.home(): page_lists.home(catalog, changes),
-             catalog.flow(): page_lists.flow(catalog)}
-    pages.update({catalog.index(kind): page_lists.index(catalog, kind) for kind in INDEXES})
+    titled: dict[str, tuple[str, str]] = {
+        catalog.home(): ("Event catalog", page_lists.home(catalog, changes)),
+        catalog.flow(): ("Event flow map", page_lists.flow(catalog)),
+    }
+    for kind in INDEXES:
+        titled[catalog.index(kind)] = (_INDEX_TITLES[kind], page_lists.index(catalog, kind))
     for name in catalog.domains:
-        pages[catalog.domain(name)] = page_lists.domain(catalog, name)
+        titled[catalog.domain(name)] = (f"Domain {name}", page_lists.domain(catalog, name))
     for service in catalog.services.values():
-        pages[catalog.service(service.name)] = page_lists.service(catalog, service)
+        titled[catalog.service(service.name)] = (f"Service {service.name}",
+                                                 page_lists.service(catalog, service))
     for name in catalog.channels:
-        pages[catalog.channel(name)] = page_lists.channel(catalog, name)
+        titled[catalog.channel(name)] = (f"Channel {name}", page_lists.channel(catalog, name))
     for contract in catalog.contracts:
-        pages[catalog.event(contract)] = page_event.event_page(
-            catalog, contract, changes[contract.event], reliance)
+        titled[catalog.event(contract)] = (contract.event, page_event.event_page(
+            catalog, contract, changes[contract.event], reliance))
+    pages = {path: front_matter(title) + body for path, (title, body) in titled.items()}
+    for contract in catalog.contracts:
         for version in contract.versions:
             pages[catalog.schema_file(contract, version.number)] = \
                 page_event.dump(version.resolved) + "\n"

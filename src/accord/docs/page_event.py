@@ -128,10 +128,12 @@ def _version(catalog: Catalog, contract: Contract, version: ContractVersion, pag
         lines += ["", f"### Examples (v{n})"]
         lines += [code_block(dump(example)) for example in version.examples]
     schema_file = catalog.schema_file(contract, n)
+    # The page shows the schema as written (small: shared documents stay `$ref`s); the
+    # download is the bundled, self-contained one.
     lines += ["", f"### Schema (v{n})", "",
-              f"[Download the bundled schema]({link(page, schema_file)}) "
-              "(shared documents included under `$defs`; the copy button is on the block).",
-              code_block(dump(version.resolved))]
+              f"As written in {code(contract.path)}. [Download the bundled schema]"
+              f"({link(page, schema_file)}) (shared documents included under `$defs`).",
+              code_block(dump(version.schema))]
     return lines
 
 
