@@ -127,7 +127,7 @@ def test_making_a_read_field_optional_is_reported(repo, capsys):
     code, document = verify(capsys, "--base", "HEAD")
     assert code == 1
     assert [(f["rule"], f["message"].split(",")[0]) for f in document["findings"]] == [
-        ("consumer-field-optional", "shop.OrderPlaced v2 makes optional `customer.name`"),
+        ("consumer-field-optional", "shop.OrderPlaced v2 makes `customer.name` optional"),
     ]
 
 

@@ -93,29 +93,29 @@ def _enum_values(info: FieldInfo) -> list[JSON] | None:
 
 def _problems(field: _Expected, before: FieldInfo | None, after: FieldInfo | None
               ) -> list[tuple[str, str]]:
-    """(rule, what the version does) for one expected field."""
+    """(rule, what the version does to the field) for one expected field."""
+    name = f"`{field.path}`"
     if after is None:
-        return [("consumer-field-removed", "drops" if before is not None else "lacks")]
+        return [("consumer-field-removed", f"drops {name}" if before is not None
+                 else f"lacks {name}")]
     out = []
     for matcher in field.matchers:
-        accepted = _accepted(matcher)
-        if not covers(accepted, after.types):
-            out.append(("consumer-field-type", f"provides as {_types(after.types)} (expected "
-                                               f"{matcher.describe()})"))
+        if not covers(_accepted(matcher), after.types):
+            out.append(("consumer-field-type", f"provides {name} as {_types(after.types)} "
+                                               f"(expected {matcher.describe()})"))
             break
         if isinstance(matcher, OneOf):
-            values = _enum_values(after)
-            extra = [v for v in values or () if v not in matcher.values]
+            extra = [v for v in _enum_values(after) or () if v not in matcher.values]
             if extra:
-                out.append(("consumer-field-type", f"allows {extra!r} (expected "
+                out.append(("consumer-field-type", f"allows {extra!r} in {name} (expected "
                                                    f"{matcher.describe()})"))
     if not field.matchers and before is not None and not covers(before.types, after.types):
-        out.append(("consumer-field-type", f"changes from {_types(before.types)} to "
+        out.append(("consumer-field-type", f"changes {name} from {_types(before.types)} to "
                                            f"{_types(after.types)}"))
     # Declared fields are relied on; a read field is relied on when it was always there.
     relied = field.declared or (before is not None and before.required)
     if relied and before is not None and before.required and not after.required:
-        out.append(("consumer-field-optional", "makes optional"))
+        out.append(("consumer-field-optional", f"makes {name} optional"))
     return out
 
 
@@ -172,7 +172,7 @@ def verify_findings(registry: Registry, expectations_dir: Path, *,
                         use = "relies on" if field.declared else "reads"
                         findings.append(Finding(
                             rule, "error",
-                            f"{contract.event} v{version.number} {what} `{field.path}`, which "
+                            f"{contract.event} v{version.number} {what}, which "
                             f"{consumer} {use} (expects v{expected.number}; "
                             f"{', '.join(field.tests)})",
                             contract.source.locate(f"/versions/{version.number}/schema"),
