@@ -31,7 +31,7 @@ from accord.broker import (
     partition_for,
 )
 from accord.broker.consumer import Consumer
-from accord.broker.records import Delivery
+from accord.broker.records import OFFSET, Delivery
 
 TOPIC = "t"
 PARTITIONS = 3
@@ -427,7 +427,7 @@ class BrokerMachine(RuleBasedStateMachine):
             held: set[tuple[int, int]] = set()
             for ps in state.parts:
                 held |= {(ps.partition, o) for o in ps.unsettled}
-                held |= {(ps.partition, r.offset) for r in ps.log.read(ps.next_offset, 10**9)}
+                held |= {(ps.partition, row[OFFSET]) for row in ps.log.read(ps.next_offset, 10**9)}
                 mine = [k[1] for k in owed if k[0] == ps.partition]
                 assert ps.committed == (min(mine) if mine else g.next[ps.partition])
             assert held == owed

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from types import MappingProxyType
 
 from .errors import SerializationError
 from .partitioning import key_bytes
-from .records import Headers
+from .records import HeaderItems
 
 _encode_json = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), sort_keys=True
@@ -31,8 +30,9 @@ def encode_value(value: object, topic: str) -> tuple[bytes, bool]:
         ) from None
 
 
-def check_headers(headers: Mapping[str, str | bytes], topic: str) -> tuple[Headers, int]:
-    """Frozen copy of ``headers`` and their size in bytes (names and values, UTF-8)."""
+def check_headers(headers: Mapping[str, str | bytes], topic: str) -> tuple[HeaderItems, int]:
+    """``headers`` as a tuple of pairs (how a log row keeps them), and their size in bytes
+    (names and values, UTF-8)."""
     size = 0
     for name, value in headers.items():
         if not isinstance(name, str) or not isinstance(value, str | bytes):
@@ -41,4 +41,4 @@ def check_headers(headers: Mapping[str, str | bytes], topic: str) -> tuple[Heade
                 f" got {type(value).__name__}"
             )
         size += len(name.encode()) + len(key_bytes(value))
-    return MappingProxyType(dict(headers)), size
+    return tuple(headers.items()), size

@@ -14,7 +14,7 @@ from .errors import (
     SettlementError,
     StaleDeliveryError,
 )
-from .records import ACKED, DEAD, IN_FLIGHT, RETURNED, Delivery
+from .records import ACKED, DEAD, IN_FLIGHT, OFFSET, PARTITION, RETURNED, TIMESTAMP, Delivery
 
 if TYPE_CHECKING:
     from .groups import GroupState, PartitionState
@@ -138,7 +138,7 @@ class Consumer:
                 prev = unsettled.get(offset)
                 if prev is None or prev._state != RETURNED:
                     continue  # settled or voided since it was queued
-                d = Delivery(prev.record, prev.attempt + 1, deadline, self)
+                d = Delivery(prev._row, prev.attempt + 1, deadline, self)
                 unsettled[offset] = d
                 push(d)
                 out.append(d)
@@ -154,10 +154,10 @@ class Consumer:
                     records = log.read(nxt, budget)
                     for r in records:
                         d = Delivery(r, 1, deadline, self)
-                        unsettled[r.offset] = d
+                        unsettled[r[OFFSET]] = d
                         push(d)
                         out.append(d)
-                    ps.next_offset = records[-1].offset + 1 if records else log.end_offset
+                    ps.next_offset = records[-1][OFFSET] + 1 if records else log.end_offset
                     budget -= len(records)
                 if not budget:
                     break
@@ -197,37 +197,35 @@ class Consumer:
     def _ack(self, delivery: Delivery) -> None:
         delivery._state = ACKED
         self._n_inflight -= 1
-        record = delivery.record
+        row = delivery._row
         group = self._group
-        del group.parts[record.partition].unsettled[record.offset]
+        del group.parts[row[PARTITION]].unsettled[row[OFFSET]]
         stats = group.topic.stats
         stats.acked += 1
         core = group.core
-        latency = core.clock.now - record.timestamp
+        latency = core.clock.now - row[TIMESTAMP]
         stats.latency[latency] = stats.latency.get(latency, 0) + 1
         if core._tracing:
-            core._trace("ack", group.name, self.member_id, record.partition, record.offset)
+            core._trace("ack", group.name, self.member_id, row[PARTITION], row[OFFSET])
 
     def _nack(self, delivery: Delivery, delay_ms: int, error: str | None) -> None:
         if delivery._state != IN_FLIGHT:
             raise self.settle_error(delivery, "nack")
         self._group.core.clock.check_delay("delay_ms", delay_ms)
         self._n_inflight -= 1
-        record = delivery.record
-        self._group.core._trace(
-            "nack", self.group, self.member_id, record.partition, record.offset, delay_ms
-        )
-        ps = self._group.parts[record.partition]
+        partition, offset = delivery._row[PARTITION], delivery._row[OFFSET]
+        self._group.core._trace("nack", self.group, self.member_id, partition, offset, delay_ms)
+        ps = self._group.parts[partition]
         ps.give_back(delivery, self.max_deliveries, error or "nacked", delay_ms)
 
     def _reject(self, delivery: Delivery, error: str | None) -> None:
         if delivery._state != IN_FLIGHT:
             raise self.settle_error(delivery, "reject")
         self._n_inflight -= 1
-        record = delivery.record
-        self._group.core._trace("reject", self.group, record.partition, record.offset)
+        partition, offset = delivery._row[PARTITION], delivery._row[OFFSET]
+        self._group.core._trace("reject", self.group, partition, offset)
         delivery._error = error = error or "rejected"
-        self._group.parts[record.partition].dead_letter(delivery, "rejected", error)
+        self._group.parts[partition].dead_letter(delivery, "rejected", error)
 
     def _forget(self, delivery: Delivery) -> None:
         """Count out a delivery the group takes back (rebalance, seek); it leaves the queue
@@ -253,9 +251,9 @@ class Consumer:
                 break
             inflight.popleft()
             self._n_inflight -= 1
-            record = d.record
-            self._group.core._trace("timeout", self.group, record.partition, record.offset)
-            self._group.parts[record.partition].give_back(
+            partition, offset = d._row[PARTITION], d._row[OFFSET]
+            self._group.core._trace("timeout", self.group, partition, offset)
+            self._group.parts[partition].give_back(
                 d, self.max_deliveries, f"ack timeout after {self.ack_timeout_ms} ms", 0
             )
 
@@ -280,7 +278,7 @@ class Consumer:
         self._inflight.clear()
         self._n_inflight = 0
         for d in pending:
-            group.parts[d.record.partition].give_back(d, self.max_deliveries, error, 0)
+            group.parts[d._row[PARTITION]].give_back(d, self.max_deliveries, error, 0)
         group.members.remove(self)
         self._assigned = []
         group.rebalance(reason, self.member_id)

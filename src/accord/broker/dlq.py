@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .partitioning import key_bytes
-from .records import DeadLetter, Delivery, Record
+from .records import DeadLetter, Delivery
 from .topic import Topic
 
 
@@ -55,7 +55,7 @@ def dead_letter(
         size = len(record.data) + (0 if record.key is None else len(key_bytes(record.key)))
         size += sum(len(k.encode()) + len(key_bytes(v)) for k, v in headers.items())
         log.append(
-            Record(
+            (
                 dlq.config.name,
                 0,
                 log.end_offset,
@@ -63,7 +63,7 @@ def dead_letter(
                 record.key,
                 record.data,
                 record.is_json,
-                headers,
+                tuple(headers.items()),
                 size,
             )
         )

@@ -10,7 +10,7 @@ import heapq
 from typing import TYPE_CHECKING, Literal
 
 from .log import PartitionLog
-from .records import DEAD, DISCARDED, IN_FLIGHT, RETURNED, Delivery, RebalanceEvent
+from .records import DEAD, DISCARDED, IN_FLIGHT, OFFSET, RETURNED, Delivery, RebalanceEvent
 
 if TYPE_CHECKING:
     from .consumer import Consumer
@@ -73,17 +73,17 @@ class PartitionState:
             epoch = self.epoch
             core.clock.call_at(core.clock.now + delay, lambda: self.wake(delivery, epoch))
         else:
-            heapq.heappush(self.ready, delivery.record.offset)
+            heapq.heappush(self.ready, delivery._row[OFFSET])
 
     def wake(self, delivery: Delivery, epoch: int) -> None:
         """A nack delay ran out: the record is due again, unless a seek voided it."""
-        if epoch == self.epoch and self.unsettled.get(delivery.record.offset) is delivery:
-            heapq.heappush(self.ready, delivery.record.offset)
+        if epoch == self.epoch and self.unsettled.get(delivery._row[OFFSET]) is delivery:
+            heapq.heappush(self.ready, delivery._row[OFFSET])
 
     def dead_letter(self, delivery: Delivery, reason: str, error: str) -> None:
         """Settle the record for this group by giving up on it."""
         delivery._state = DEAD
-        del self.unsettled[delivery.record.offset]
+        del self.unsettled[delivery._row[OFFSET]]
         self.group.core._dead_letter(delivery, reason, error)
 
     def reset(self, offset: int) -> None:

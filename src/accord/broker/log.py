@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 
 from .partitioning import key_bytes
-from .records import Record
+from .records import KEY, OFFSET, SIZE, TIMESTAMP, Record, Row
 
-
-def _offset_of(record: Record) -> int:
-    return record.offset
-
-
-def _timestamp_of(record: Record) -> int:
-    return record.timestamp
+_offset_of = itemgetter(OFFSET)
+_timestamp_of = itemgetter(TIMESTAMP)
 
 
 class PartitionLog:
@@ -28,7 +24,7 @@ class PartitionLog:
 
     def __init__(self) -> None:
         # A list with a moving head instead of a deque: bisect needs random access.
-        self._records: list[Record] = []
+        self._records: list[Row] = []
         self._head = 0
         self.end_offset = 0  # the next offset to be written (Kafka's log-end offset)
         self.bytes = 0  # sum of record sizes still retained
@@ -42,26 +38,26 @@ class PartitionLog:
     def start_offset(self) -> int:
         """The oldest retained offset (``end_offset`` when the log is empty)."""
         if self._head < len(self._records):
-            return self._records[self._head].offset
+            return self._records[self._head][OFFSET]
         return self.end_offset
 
-    def append(self, record: Record) -> None:
+    def append(self, row: Row) -> None:
         """Add a record written with offset ``end_offset``."""
-        self._records.append(record)
-        self.end_offset = record.offset + 1
-        self.bytes += record.size
+        self._records.append(row)
+        self.end_offset = row[OFFSET] + 1
+        self.bytes += row[SIZE]
 
     def index_at_or_after(self, offset: int) -> int:
         """List index of the first retained record with offset >= ``offset``."""
         records = self._records
         head = self._head
         if head < len(records):
-            i = head + offset - records[head].offset
-            if head <= i < len(records) and records[i].offset == offset:
+            i = head + offset - records[head][OFFSET]
+            if head <= i < len(records) and records[i][OFFSET] == offset:
                 return i  # no gap: direct
         return bisect_left(records, offset, lo=head, key=_offset_of)
 
-    def read(self, offset: int, limit: int) -> list[Record]:
+    def read(self, offset: int, limit: int) -> list[Row]:
         """Up to ``limit`` retained records from ``offset`` on (skipping gaps)."""
         i = self.index_at_or_after(offset)
         return self._records[i : i + limit]
@@ -70,17 +66,17 @@ class PartitionLog:
         """How many retained records have offset >= ``offset``."""
         return len(self._records) - self.index_at_or_after(offset)
 
-    def get(self, offset: int) -> Record | None:
+    def get(self, offset: int) -> Row | None:
         """The record at ``offset`` if it is still retained."""
         i = self.index_at_or_after(offset)
         records = self._records
-        if i < len(records) and records[i].offset == offset:
+        if i < len(records) and records[i][OFFSET] == offset:
             return records[i]
         return None
 
     def records(self) -> list[Record]:
-        """A copy of the retained records, oldest first."""
-        return self._records[self._head :]
+        """The retained records, oldest first."""
+        return [Record.from_row(row) for row in self._records[self._head :]]
 
     def offset_for_time(self, timestamp: int) -> int:
         """Kafka's ``offsetsForTimes``: the first offset whose timestamp >= ``timestamp``.
@@ -89,12 +85,12 @@ class PartitionLog:
         clock at publish, so they never decrease along the log and bisect is exact.
         """
         i = bisect_left(self._records, timestamp, lo=self._head, key=_timestamp_of)
-        return self._records[i].offset if i < len(self._records) else self.end_offset
+        return self._records[i][OFFSET] if i < len(self._records) else self.end_offset
 
     def _drop_head(self, count: int) -> None:
         records = self._records
         for r in records[self._head : self._head + count]:
-            self.bytes -= r.size
+            self.bytes -= r[SIZE]
         self._head += count
         self.removed += count
         # Compact the list now and then, so trimming stays amortised O(1).
@@ -121,7 +117,7 @@ class PartitionLog:
         i = self._head
         last = len(records) - 1
         while total > limit and i < last:
-            total -= records[i].size
+            total -= records[i][SIZE]
             i += 1
             count += 1
         if count:
@@ -140,14 +136,14 @@ class PartitionLog:
         # Keys compare as bytes, as on the wire: "a" and b"a" are the same key.
         newest: dict[bytes, int] = {}
         for r in live:
-            if r.key is not None:
-                newest[key_bytes(r.key)] = r.offset
-        kept = [r for r in live if r.key is None or newest[key_bytes(r.key)] == r.offset]
+            if r[KEY] is not None:
+                newest[key_bytes(r[KEY])] = r[OFFSET]
+        kept = [r for r in live if r[KEY] is None or newest[key_bytes(r[KEY])] == r[OFFSET]]
         removed = len(live) - len(kept)
         if removed:
             self._records = kept
             self._head = 0
-            self.bytes = sum(r.size for r in kept)
+            self.bytes = sum(r[SIZE] for r in kept)
             self.removed += removed
         self._clean = (self.end_offset, len(self))
         return removed
