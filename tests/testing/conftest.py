@@ -31,5 +31,5 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def read_expectations(root: Path, consumer: str) -> Any:
-    return json.loads((root / "expectations" / f"{consumer}.json").read_text("utf-8"))
+def read_expectations(root: Path, consumer: str, folder: str = "expectations") -> Any:
+    return json.loads((root / folder / f"{consumer}.json").read_text("utf-8"))

@@ -152,3 +152,29 @@ def test_declared(accord):
         assert event["sales_channel"] == "web"
 """)
     project.runpytest().assert_outcomes(passed=1)
+
+
+def test_registry_and_expectations_options(pytester):
+    from tests.testing.conftest import CONTRACTS
+
+    pytester.makepyfile("""
+def test_paid(accord):
+    accord.consumer("ledger").expects("orders.OrderPaid", fields=["amount.amount"])
+""")
+    result = pytester.runpytest(f"--accord-registry={CONTRACTS}", "--accord-expectations=out")
+    result.assert_outcomes(passed=1)
+    document = read_expectations(pytester.path, "ledger", folder="out")
+    assert document["expectations"][0]["fields"] == {
+        "amount.amount": [{"matcher": "present", "tests": ["test_registry_and_expectations_"
+                                                           "options.py::test_paid"]}]}
+
+
+def test_corrupt_expectation_file_is_reported_at_session_end_and_kept(project):
+    (project.path / "expectations").mkdir()
+    (project.path / "expectations" / "email-service.json").write_text("{not json")
+    project.makepyfile(test_inner_receipts=RECEIPT_TEST)
+    result = project.runpytest()
+    result.stdout.fnmatch_lines(["accord: corrupt expectation file *email-service.json: not "
+                                 "JSON (line 1, column 2*; not updated"])
+    assert result.ret == 1
+    assert (project.path / "expectations" / "email-service.json").read_text() == "{not json"

@@ -136,3 +136,25 @@ def test_corrupt_expectation_file_fails_provider_test_clearly(project):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["accord: corrupt expectation file *email-service.json: it does "
                                  "not follow the expectation format 1: at /expectations/0*"])
+
+
+def test_provider_may_emit_classes_generated_by_accord_gen(project):
+    from accord.codegen import generate_python, write_package
+    from accord.registry import load_registry
+
+    registry = load_registry(project.path / "contracts")
+    for style in ("dataclasses", "pydantic"):
+        write_package(generate_python(registry, package=f"gen_{style}", style=style),
+                      project.path)
+    project.makepyfile(f"""
+from gen_dataclasses.orders import OrderPlacedV2 as Plain
+from gen_pydantic.orders import OrderPlacedV2 as Model
+EVENT = {EVENT!r}
+
+def test_generated(accord):
+    provider = accord.provider("order-service")
+    for cls in (Plain, Model):
+        (event,) = provider.verify("orders.OrderPlaced", lambda: cls.from_dict(EVENT))
+        assert event == EVENT
+""")
+    project.runpytest().assert_outcomes(passed=1)

@@ -130,6 +130,8 @@ class Session:
                 write(folder, consumer, records, gone)
             except ExpectationFileError as exc:
                 messages.append(f"{exc}; not updated")
+            except OSError as exc:
+                messages.append(f"cannot write the expectations of {consumer} to {folder}: {exc}")
         return messages
 
 
