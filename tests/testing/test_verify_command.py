@@ -142,3 +142,11 @@ def test_corrupt_expectation_file_is_bad_input(repo, capsys):
     (repo / "expectations" / "email-service.json").write_text('{"format": 1,')
     assert main(["verify"]) == 2
     assert "corrupt expectation file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "github"])
+def test_machine_formats(repo, capsys, fmt):
+    (repo / "contracts/shop/order_placed.yaml").write_text(CONTRACT + V2_WITHOUT_EMAIL)
+    assert main(["verify", "--format", fmt]) == 1
+    out = capsys.readouterr().out
+    assert "consumer-field-removed" in out and "customer.email" in out
