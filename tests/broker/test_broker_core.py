@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from accord.broker import (
@@ -430,6 +432,10 @@ def test_latency_percentiles_and_lag(broker: EmbeddedBroker) -> None:
     assert (lat.count, lat.p50, lat.p90, lat.max) == (10, 95, 99, 100)
     (part,) = m.partitions
     assert (part.committed, part.lag, part.pending, part.owner) == (10, 90, 0, c.member_id)
+    plain = m.to_dict()
+    assert json.loads(json.dumps(plain))["topics"]["t"]["latency"]["histogram"]["99"] == 1
+    assert plain["topics"]["t"]["latency"]["p90"] == 99
+    assert plain["partitions"][0]["lag"] == 90
 
 
 def test_advance_fires_timers_in_time_order() -> None:

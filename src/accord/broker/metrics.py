@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .topic import Topic
@@ -134,6 +134,12 @@ class BrokerMetrics:
         """Deliveries of ``group`` on ``topic`` not settled yet."""
         return sum(p.in_flight for p in self.partitions if p.group == group and p.topic == topic)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dicts, lists and numbers: ready for ``json.dumps`` or a report."""
+        plain = _plain(self)
+        assert isinstance(plain, dict)
+        return plain
+
     @property
     def dead_lettered(self) -> Mapping[str, int]:
         """DLQ size by reason, across topics."""
@@ -142,6 +148,16 @@ class BrokerMetrics:
             for reason, n in t.dead_lettered.items():
                 out[reason] = out.get(reason, 0) + n
         return MappingProxyType(out)
+
+
+def _plain(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def snapshot(topics_by_name: Mapping[str, Topic], now: int) -> BrokerMetrics:
