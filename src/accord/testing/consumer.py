@@ -13,16 +13,9 @@ from accord.testing.errors import ContractTestError
 from accord.testing.expectations import Record
 from accord.testing.fields import ITEMS, join_path, lookup, parse_path
 from accord.testing.matchers import Matcher, Present, coerce
+from accord.testing.nodes import Node, Nothing, Union
 from accord.testing.recording import Sample, plain, prune
-from accord.testing.samples import (
-    UNDECLARED,
-    Compiler,
-    Node,
-    Nothing,
-    SampleStream,
-    Union,
-    tolerant_variant,
-)
+from accord.testing.samples import UNDECLARED, Compiler, SampleStream, tolerant_variant
 
 if TYPE_CHECKING:
     from accord.testing.fixture import Session
