@@ -45,3 +45,22 @@ def test_async_example() -> None:
 
     asyncio.run(main())
     assert seen == [{"order_id": "o-1"}]
+
+
+def test_readme_example() -> None:
+    broker = EmbeddedBroker(seed=0)
+    broker.create_topic("payments", partitions=3)
+    broker.publish("payments", {"payment_id": "p-1", "amount": "9.99"}, key="p-1")
+
+    consumer = broker.subscribe("payments", "ledger", max_deliveries=2, ack_timeout_ms=5_000)
+    (first,) = consumer.poll(10)
+    first.nack(delay_ms=1_000, error="ledger locked")
+    broker.advance(1_000)  # virtual time: nothing sleeps
+    (second,) = consumer.poll(10)
+    assert second.attempt == 2
+    broker.advance(5_000)  # no ack in time, and no attempts left
+
+    (dead,) = broker.dead_letters("payments")
+    assert dead.headers["x-dead-letter-reason"] == "max-deliveries"
+    assert dead.last_error == "ack timeout after 5000 ms"
+    assert broker.metrics().lag("ledger", "payments") == 0
