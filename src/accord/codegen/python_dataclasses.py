@@ -234,19 +234,12 @@ class ModuleEmitter:
             args.append(f"{f.name}={local}")
             body.append(f"key = {f.json_name!r}")
             if f.required:
-                body.append(f"v = data[{f.json_name!r}]")
-                body.append(f"{local}: {checks.annotation(f.type)}")
-                body += checks.load(f.type, "v", local)
+                body.append(f"{local} = {self._load_expr(f.type, f'data[{f.json_name!r}]')}")
                 continue
             annotation, default = self._field_annotation(f)
-            body += [f"v = data.get({f.json_name!r}, _rt.ABSENT)", f"{local}: {annotation}"]
-            loaded = checks.load(f.type, "v", local)
-            if len(loaded) == 1 and loaded[0].startswith(f"{local} = "):
-                expr = loaded[0][len(local) + 3:]
-                body.append(f"{local} = {default} if v is _rt.ABSENT else {expr}")
-                continue
-            body += ["if v is _rt.ABSENT:", f"    {local} = {default}", "else:"]
-            body += [f"    {line}" for line in loaded]
+            body += [f"v = data.get({f.json_name!r}, _rt.ABSENT)",
+                     f"{local}: {annotation} = {default} if v is _rt.ABSENT else "
+                     f"{self._load_expr(f.type, 'v')}"]
         if body:
             out += ["    try:", *[f"        {line}" for line in body],
                     "    except KeyError:",
@@ -269,6 +262,13 @@ class ModuleEmitter:
                         f"            raise _rt.at_key(e, undeclared, {loader}) from None"]
         out.append(f"    return {self.style.construct(cls.name)}({', '.join(args)})")
         return out
+
+    def _load_expr(self, t: m.Type, src: str) -> str:
+        """One expression that checks and converts ``src``: shared check functions keep each
+        module small (one per distinct type, not one block per field)."""
+        if isinstance(t, m.AnyValue):
+            return src
+        return f"{self.checks.loader(t)}({src})"
 
     def _alias_loader(self, alias: m.AliasDef) -> list[str]:
         out = [f"def _load_{alias.name}(value: _t.Any) -> {alias.name}:",
