@@ -192,3 +192,30 @@ def test_the_text_report_names_file_pointer_and_reason(repo, capsys):
     out = capsys.readouterr().out
     assert out.startswith("contracts/orders/order_placed.yaml:15:9: error [immutable-version] "
                           "published version 1 was edited so that it accepts different payloads:")
+
+
+def test_check_includes_consumer_expectations(tmp_path, monkeypatch, capsys):
+    """A contract change that drops a field a consumer relies on names that consumer."""
+    import shutil
+
+    from tests.support import REPO
+
+    for folder in ("contracts", "governance", "plugins", "expectations"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.accord]\nregistry = "contracts"\npolicy = "governance/policy.yaml"\n'
+        'plugins = ["plugins.retention_rule"]\nexpectations = "expectations"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 0
+    capsys.readouterr()
+    customer = tmp_path / "contracts/_shared/customer.yaml"
+    text = customer.read_text()
+    assert "  email:" in text
+    customer.write_text(text.replace("email", "contact_email"))
+    code = main(["check", "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    rules_found = {f["rule"] for f in document["findings"]}
+    assert code == 1 and "consumer-field-removed" in rules_found
+    message = next(f["message"] for f in document["findings"]
+                   if f["rule"] == "consumer-field-removed")
+    assert "email-service" in message and "customer.email" in message

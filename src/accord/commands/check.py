@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from accord.commands.common import open_workspace
+from accord.commands.common import expectations_dir, open_workspace
 from accord.governance.check import GATE_RULES, check
 from accord.governance.lint import severity_of
 from accord.governance.report import RuleInfo, render
@@ -36,12 +36,20 @@ def run(paths: Sequence[str], base_ref: str | None, fmt: str) -> int:
     base = _base(base_ref, workspace.root, relative) if base_ref else None
     report = check(workspace.registry, workspace.policy, workspace.rules, base=base,
                    only=workspace.only)
+    findings = list(report.findings)
     infos = [RuleInfo(r.id, r.summary, severity_of(r, workspace.policy))
              for r in workspace.rules]
     infos += [RuleInfo(rule_id, summary, "error") for rule_id, summary in GATE_RULES.items()]
+    folder = expectations_dir(workspace.config.expectations, workspace.root)
+    if workspace.only is None and folder.is_dir():
+        # Consumers' expectations on file: what a change breaks for whom.
+        from accord.testing.verify import RULES, verify_findings
+
+        findings += verify_findings(workspace.registry, folder, base=base)
+        findings.sort(key=lambda f: f.sort_key)
+        infos += [RuleInfo(rule_id, summary, "error") for rule_id, summary in RULES.items()]
     extra = {"base": base_ref} if base_ref else None
-    output = render(fmt, report.findings, report.files, infos, suite="accord check",
-                    extra=extra)
+    output = render(fmt, findings, report.files, infos, suite="accord check", extra=extra)
     if output:
         click.echo(output)
-    return 1 if report.errors else 0
+    return 1 if any(f.severity == "error" for f in findings) else 0

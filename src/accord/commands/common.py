@@ -85,3 +85,8 @@ def open_workspace(paths: Sequence[str] = (), *, skip_outside: bool = False) -> 
 
 def configured_policy() -> Policy:
     return load_policy(display(find_config().policy))
+
+
+def expectations_dir(config_expectations: Path | None, registry_root: str) -> Path:
+    """The configured folder of consumer expectations, else `expectations/` beside the registry."""
+    return config_expectations or Path(registry_root).resolve().parent / "expectations"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from accord.commands.common import display, open_workspace
+from accord.commands.common import display, expectations_dir, open_workspace
 from accord.governance.report import RuleInfo, render
 from accord.registry import Registry
 from accord.registry.git import GitTree
@@ -18,11 +18,6 @@ from accord.testing.verify import RULES, verify_findings
 def _base(ref: str, root: str) -> Registry:
     tree = GitTree(Path(root), ref)
     return load_from(tree.display_root(root), tree.reader(), tree.paths)
-
-
-def expectations_dir(config_expectations: Path | None, registry_root: str) -> Path:
-    """The configured folder, else `expectations/` beside the registry."""
-    return config_expectations or Path(registry_root).resolve().parent / "expectations"
 
 
 def run(base_ref: str | None, fmt: str) -> int:

@@ -111,15 +111,16 @@ def load_yaml(data: bytes, file: str) -> tuple[JSON, SourceMap]:
     except _Refused as exc:
         mark = exc.mark
         raise LoadError(exc.message, Location(file, mark.line + 1, mark.column + 1)) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise LoadError(f"invalid YAML: {problem}", where) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML: {exc}", Location(file)) from None
     except RecursionError:  # pragma: no cover - the depth limit should stop this first
         raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", Location(file)) from None
+    except Exception as exc:
+        # By name, for the same reason as the event dispatch below.
+        if not any(c.__name__ == "YAMLError" for c in type(exc).__mro__):
+            raise
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+        raise LoadError(f"invalid YAML: {problem}", where) from None
     if value is _EMPTY:
         raise LoadError("empty file: expected a YAML mapping", Location(file))
     return value, SourceMap(file, marks)
@@ -169,8 +170,10 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
         container[key] = value
 
     for event in events:
-        kind = type(event)
-        if kind is yaml.ScalarEvent:
+        # Dispatch on the class name, not the class: a test runner that re-imports `yaml`
+        # makes new event classes, while libyaml keeps producing the ones it started with.
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
             nodes += 1
             if expecting_key():
                 frame = stack[-1]
@@ -188,7 +191,7 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
             place(value, event.start_mark)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+        elif kind == "MappingStartEvent" or kind == "SequenceStartEvent":
             if expecting_key():
                 raise _Refused("mapping keys must be scalars", event.start_mark)
             if len(stack) >= MAX_DEPTH:
@@ -197,10 +200,10 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
                 raise _Refused(f"unsupported YAML tag {event.tag!r}", event.start_mark)
             nodes += 1
             container: dict[str, JSON] | list[JSON] = (
-                {} if kind is yaml.MappingStartEvent else []
+                {} if kind == "MappingStartEvent" else []
             )
             stack.append(_Frame(container, child_pointer(), event.anchor, nodes, event.start_mark))
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+        elif kind == "MappingEndEvent" or kind == "SequenceEndEvent":
             frame = stack.pop()
             done = frame.container
             if isinstance(done, dict):
@@ -212,7 +215,7 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
             if frame.anchor:
                 anchors[frame.anchor] = (done, nodes - frame.start_nodes + 1)
             place(done, frame.start_mark)
-        elif kind is yaml.AliasEvent:
+        elif kind == "AliasEvent":
             if expecting_key():
                 raise _Refused("aliases cannot be mapping keys", event.start_mark)
             if event.anchor not in anchors:
@@ -225,7 +228,7 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
                     event.start_mark,
                 )
             place(value, event.start_mark)
-        elif kind is yaml.DocumentStartEvent:
+        elif kind == "DocumentStartEvent":
             documents += 1
             if documents > 1:
                 raise _Refused("more than one YAML document in the file", event.start_mark)
