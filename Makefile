@@ -26,7 +26,7 @@ demo: $(STAMP)
 	@echo "documentation site: build/site/index.html (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks plugins
+	$(BIN)/ruff check src tests benchmarks plugins examples
 	$(BIN)/mypy
 
 # The official AsyncAPI parser checks what `accord export asyncapi` writes (Node, from npm).
