@@ -120,3 +120,17 @@ def test_bad_package_name_and_style() -> None:
         generate_python(registry, package="my-events")
     with pytest.raises(Exception, match="unknown style"):
         generate_python(registry, style="attrs")
+
+
+def test_checks_for_one_and_true_stay_apart(tmp_path: Any) -> None:
+    from tests.codegen.codegen_support import generate, load_package
+
+    schema = {"type": "object", "additionalProperties": False, "properties": {
+        "one": {"const": 1}, "yes": {"const": True}, "two": {"type": "integer", "multipleOf": 2},
+        "half": {"type": "number", "multipleOf": 2.0}}}
+    events = load_package(tmp_path, generate(in_memory([schema]), tmp_path, "one_true").name)
+    assert events.Thing.from_dict({"one": 1.0, "yes": True}).to_dict() == {"one": 1.0,
+                                                                            "yes": True}
+    for bad in ({"one": True}, {"yes": 1}):
+        with pytest.raises(events.ValidationError):
+            events.Thing.from_dict(bad)

@@ -10,7 +10,6 @@ stricter) than its schema.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -66,7 +65,7 @@ FORMATS = _format_checker()
 JSON_TYPES = ("null", "boolean", "object", "array", "number", "string")
 
 
-_REF = re.compile(r'"\$ref": "((?:[^"\\]|\\.)*)"')
+_REF = re.compile(r"'\$ref': '([^'\\]*)'")
 
 
 class CodegenError(AccordError):
@@ -234,10 +233,11 @@ class Builder:
         """
         if module != ctx.module:
             return None  # shared types are built once anyway
-        text = json.dumps(schema, sort_keys=True)
-        for ref in _REF.findall(text):
-            if not self._shared(json.loads(f'"{ref}"')[1:]):
-                return None
+        text = repr(schema)  # key order matters: a reordered copy is just not deduplicated
+        refs = _REF.findall(text)
+        if len(refs) != text.count("$ref") or not all(
+                r.startswith("#") and self._shared(r[1:]) for r in refs):
+            return None
         return f"{ctx.contract.event}\0{text}"
 
     @staticmethod

@@ -43,7 +43,8 @@ class Checks:
         self.helpers: list[str] = []
         self.imports: set[str] = set()
         self._const_names: dict[str, str] = {}
-        self._helper_names: dict[str, str] = {}
+        self._helper_names: dict[object, str] = {}
+        self._annotations: dict[object, str] = {}
         self._fresh = 0
 
     # -- names ----------------------------------------------------------------------------
@@ -68,6 +69,13 @@ class Checks:
 
     # -- annotations ----------------------------------------------------------------------
     def annotation(self, t: m.Type) -> str:
+        key = _key(t)
+        found = self._annotations.get(key)
+        if found is None:
+            found = self._annotations[key] = self._annotation(t)
+        return found
+
+    def _annotation(self, t: m.Type) -> str:
         if isinstance(t, m.Str):
             if t.format:
                 self.imports.add(f"fmt:{t.format}")
@@ -137,7 +145,7 @@ class Checks:
         """The name of a function ``(object) -> T`` that loads ``t`` (made once per type)."""
         if isinstance(t, m.Ref):
             return self.qualify(t.module, "_load_" + t.name)
-        key = repr(t)
+        key = _key(t)
         if key not in self._helper_names:
             name = f"_L{len(self._helper_names) + 1}"
             self._helper_names[key] = name
@@ -310,6 +318,27 @@ class Checks:
             if len(rest) == 1 and len(t.options) == 2:
                 return f"None if {expr} is None else {self.dump(rest[0], expr)}"
         return f"_rt.dump({expr})"
+
+
+def _key(t: m.Type) -> object:
+    """A dict key for ``t`` that tells 1, 1.0 and true apart (their checks differ)."""
+    if isinstance(t, m.Str):
+        return ("s", t.min_length, t.max_length, t.pattern, t.format)
+    if isinstance(t, m.Num):
+        bounds = (t.minimum, t.maximum, t.exclusive_minimum, t.exclusive_maximum, t.multiple_of)
+        return ("n", t.integer, *((type(b).__name__, b) for b in bounds))
+    if isinstance(t, m.Enum):
+        return ("e", t.name, t.module, repr(t.values))
+    if isinstance(t, m.Array):
+        return ("a", _key(t.items), t.min_items, t.max_items, t.unique)
+    if isinstance(t, m.Map):
+        return ("m", _key(t.values), t.min_properties, t.max_properties,
+                None if t.keys is None else _key(t.keys))
+    if isinstance(t, m.Ref):
+        return ("r", t.name, t.module, t.is_class)
+    if isinstance(t, m.Union):
+        return ("u", t.kind, t.tag, t.tags, tuple(_key(o) for o in t.options))
+    return (type(t).__name__,)
 
 
 def _split_union(text: str) -> list[str]:

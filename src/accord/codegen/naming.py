@@ -43,11 +43,13 @@ def _ascii_words(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+@functools.lru_cache(maxsize=65536)
 def snake(name: str) -> str:
     """``orderId`` -> ``order_id``; may be empty or start with a digit (see `identifier`)."""
     return "_".join(w.lower() for w in _ascii_words(name))
 
 
+@functools.lru_cache(maxsize=65536)
 def pascal(name: str) -> str:
     """``order_line`` -> ``OrderLine``; may be empty or start with a digit."""
     return "".join(w[:1].upper() + w[1:] for w in _ascii_words(name))
