@@ -100,3 +100,18 @@ def test_cli_strict_failure_exits_1(write_tree: WriteTree,
     assert main(["docs", "build", "-f", str(project / "mkdocs.yml"), "--strict",
                  "--out", "out"]) == 1
     assert "the site was not built" in capsys.readouterr().err
+
+
+def test_cli_reference_names_every_command() -> None:
+    """site/docs/cli.md is hand-written: fail when a command is added without it."""
+    import click
+
+    from accord.cli import cli
+
+    page = (ROOT / "site" / "docs" / "cli.md").read_text("utf-8")
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        subcommands = command.list_commands(ctx) if isinstance(command, click.Group) else [""]
+        for sub in subcommands:
+            assert f"`accord {name} {sub}".rstrip() in page, f"accord {name} {sub}"

@@ -67,8 +67,8 @@ def test_event_page(pages: dict[str, str]) -> None:
         "### Examples (v2)", "### Schema (v2)", "[Download the bundled schema](OrderPlaced.v2",
         '<p class="admonition-title">Deprecated</p>',
         "since 2026-03-01; sunset on 2027-03-01",
-        "customer.billing_address.city</code>",
-        "items[].sku</code>",
+        "<td>customer.billing_address.city</td>",
+        "<td>items[].sku</td>",
     ):
         assert expected in page, expected
     # Newest version first; v1 has no "changes from" section.

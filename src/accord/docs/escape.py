@@ -91,3 +91,18 @@ def front_matter(title: str) -> str:
                          ("'", "&#39;")):
         safe = safe.replace(char, entity)
     return f"---\ntitle: {json.dumps(safe)}\n---\n\n"
+
+
+RAW_OPEN = "<!--accord-raw-->"
+RAW_CLOSE = "<!--/accord-raw-->"
+
+
+def raw_block(markup: str) -> str:
+    """A block of HTML built (and escaped) here, between markers.
+
+    Python-Markdown passes it through as raw HTML, but parsing large tables and code
+    blocks costs it a lot of time; the MkDocs plugin lifts marked blocks out before
+    Markdown runs and puts them back afterwards. Contract text cannot forge a marker:
+    inside blocks `<` is always escaped, and in Markdown text it is a character reference.
+    """
+    return f"\n{RAW_OPEN}\n{markup}\n{RAW_CLOSE}\n"

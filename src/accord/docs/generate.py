@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from accord.docs import page_event, page_lists
 from accord.docs.catalog import Catalog, build_catalog
 from accord.docs.changes import VersionChanges, compare_versions
@@ -56,6 +58,8 @@ def generate_pages(registry: Registry, policy: Policy | None = None, *,
     pages = {path: front_matter(title) + body for path, (title, body) in titled.items()}
     for contract in catalog.contracts:
         for version in contract.versions:
-            pages[catalog.schema_file(contract, version.number)] = \
-                page_event.dump(version.resolved) + "\n"
+            # Compact: the C encoder is ~5x faster than an indented dump, and a download
+            # is read by tools (or pretty-printed by the reader's editor).
+            pages[catalog.schema_file(contract, version.number)] = json.dumps(
+                version.resolved, ensure_ascii=False, separators=(",", ":")) + "\n"
     return dict(sorted(pages.items()))

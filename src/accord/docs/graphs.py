@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from accord.docs.escape import html, mermaid_label
+from accord.docs.escape import html, mermaid_label, raw_block
 from accord.registry import Contract
 
 MAX_TEXT = 40_000
@@ -42,7 +42,7 @@ def _graph(nodes: Sequence[tuple[str, str, str]], edges: Iterable[tuple[str, str
 
 def block(graph: str) -> str:
     """A raw HTML block that mkdocs-material turns into an SVG."""
-    return f'\n<pre class="mermaid"><code>{html(graph)}</code></pre>\n'
+    return raw_block(f'<pre class="mermaid"><code>{html(graph)}</code></pre>')
 
 
 def event_flow(contracts: Sequence[Contract]) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from accord.docs import graphs
 from accord.docs.catalog import Catalog, link
 from accord.docs.changes import VersionChanges, section
-from accord.docs.escape import code, html, text
+from accord.docs.escape import code, html, raw_block, text
 from accord.docs.fields import Field, fields
 from accord.docs.reliance import Reliance
 from accord.docs.sanitize import markdown_block
@@ -24,47 +24,51 @@ def dump(value: object) -> str:
 
 def code_block(source: str, language: str = "json") -> str:
     # Raw HTML, escaped here: no fence that contract text could close early.
-    return f'\n<pre><code class="language-{language}">{html(source)}</code></pre>\n'
+    return raw_block(f'<pre><code class="language-{language}">{html(source)}</code></pre>')
 
 
 def _constraint(label: str, value: object) -> str:
     if "{}" not in label:
-        return html(label)
+        return label
     if isinstance(value, list):
-        shown = ", ".join(f"<code>{html(json.dumps(v, ensure_ascii=False))}</code>"
-                          for v in value)
+        shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in value)
     else:
-        shown = f"<code>{html(json.dumps(value, ensure_ascii=False))}</code>"
-    head, _, tail = label.partition("{}")
-    return f"{html(head)}{shown}{html(tail)}"
+        shown = json.dumps(value, ensure_ascii=False)
+    return label.replace("{}", shown)
 
 
 def field_table(rows: Sequence[Field], relied: Mapping[str, Mapping[str, str]]) -> str:
-    """An HTML table (raw, escaped here); cheaper for Markdown than a pipe table."""
+    """An HTML table, escaped here.
+
+    Few tags per row on purpose: the search index parses every tag of every page, and
+    with 1,000 events the field tables are most of the site. Layout (monospace paths,
+    indentation by depth) comes from the plugin's stylesheet, keyed on the row's class.
+    """
     if not rows:
-        return "\n<p><em>No fields.</em></p>\n"
+        return raw_block("<p><em>No fields.</em></p>")
     head = ["field", "type", "required", "constraints", "description"]
     if relied:
         head.append("relied on by")
-    out = ['\n<table class="accord-fields">',
+    out = ['<table class="accord-fields">',
            "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>", "<tbody>"]
     for row in rows:
-        depth = row.path.count(".") + row.path.count("[]")
-        kind = html(row.type) + (f"<br><small>{html(row.ref)}</small>" if row.ref else "")
-        note = " <em>(deprecated)</em>" if row.deprecated else ""
+        depth = min(row.path.count(".") + row.path.count("[]"), 8)
+        kind = row.type + (f" · {row.ref}" if row.ref else "")
+        note = " (deprecated)" if row.deprecated else ""
         cells = [
-            f'<code style="margin-left:{min(depth, 8)}em">{html(row.path)}</code>{note}',
+            row.path + note,
             kind,
             "yes" if row.required else "no",
-            "<br>".join(_constraint(label, value) for label, value in row.constraints),
-            html(row.description or ""),
+            "; ".join(_constraint(label, value) for label, value in row.constraints),
+            row.description or "",
         ]
         if relied:
             users = relied.get(row.path, {})
-            cells.append(", ".join(f"{html(c)} ({_RELIANCE[h]})" for c, h in sorted(users.items())))
-        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    out += ["</tbody>", "</table>\n"]
-    return "\n".join(out)
+            cells.append(", ".join(f"{c} ({_RELIANCE[h]})" for c, h in sorted(users.items())))
+        out.append(f'<tr class="d{depth}">' + "".join(f"<td>{html(c)}</td>" for c in cells)
+                   + "</tr>")
+    out += ["</tbody>", "</table>"]
+    return raw_block("\n".join(out))
 
 
 def banner(version: ContractVersion) -> str:
@@ -75,9 +79,9 @@ def banner(version: ContractVersion) -> str:
     title = "Retired" if version.status == "retired" else "Deprecated"
     advice = ("Producers no longer publish it." if version.status == "retired"
               else "Move producers and consumers to the latest version.")
-    return (f'\n<div class="admonition warning"><p class="admonition-title">{title}</p>'
-            f"<p>Version {version.number} is {html(version.status)}{since}{sunset}. "
-            f"{advice}</p></div>\n")
+    return raw_block(f'<div class="admonition warning"><p class="admonition-title">{title}</p>'
+                     f"<p>Version {version.number} is {html(version.status)}{since}{sunset}. "
+                     f"{advice}</p></div>")
 
 
 def _services(catalog: Catalog, page: str, names: Sequence[str]) -> str:

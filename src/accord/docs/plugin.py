@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from importlib import resources
+import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from accord.docs.escape import RAW_CLOSE, RAW_OPEN
 from accord.docs.generate import generate_pages
 from accord.docs.reliance import read_reliance
 from accord.errors import AccordError
 from accord.registry import Policy, load_policy, load_registry
 
 log = logging.getLogger("mkdocs.plugins.accord")
+# Mermaid 11 from npm (see assets/mermaid.VERSION), shipped as package data.
+ASSETS = Path(__file__).resolve().parent / "assets"
 MERMAID = "assets/accord/mermaid.min.js"
+STYLESHEET = "assets/accord/accord.css"
 # Pages that the nav of a site normally lists; event, domain … pages are reached by links.
+_RAW = re.compile(re.escape(RAW_OPEN) + r"\n(.*?)\n" + re.escape(RAW_CLOSE), re.S)
 _NAV_PAGES = ("index.md", "flow.md", "events/index.md", "domains/index.md",
               "services/index.md", "channels/index.md")
 
@@ -53,12 +59,18 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
 
     def __init__(self) -> None:
         self._base = Path(".")
+        self._generated: set[str] = set()
+        self._stash: dict[str, list[str]] = {}
+        # Placeholders carry a per-build nonce, so no page text can spell one.
+        self._nonce = secrets.token_hex(8)
 
     def _path(self, value: str) -> Path:
         return (self._base / value).resolve()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._base = Path(config.config_file_path or ".").parent
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -83,11 +95,38 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"accord: {path} is generated from the registry; "
                                   "remove the hand-written file or change the plugin's prefix")
             level = InclusionLevel.UNDEFINED if path in nav else InclusionLevel.NOT_IN_NAV
+            self._generated.add(path)
             files.append(File.generated(config, path, content=content, inclusion=level))
-        mermaid = resources.files("accord.docs").joinpath("assets/mermaid.min.js")
-        with resources.as_file(mermaid) as mermaid_path:
-            files.append(File.generated(config, MERMAID, abs_src_path=str(mermaid_path)))
+        for target, name in ((MERMAID, "mermaid.min.js"), (STYLESHEET, "accord.css")):
+            files.append(File.generated(config, target, abs_src_path=str(ASSETS / name)))
         return files
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        # Lift the HTML blocks built by the generator out of Markdown's way (see
+        # escape.raw_block): a third of the build time went to re-parsing them.
+        if page.file.src_uri not in self._generated:
+            return markdown
+        stash: list[str] = []
+
+        def hold(match: re.Match[str]) -> str:
+            stash.append(match.group(1))
+            return f"\n\naccordraw{self._nonce}n{len(stash) - 1}\n\n"
+
+        self._stash[page.file.src_uri] = stash
+        return _RAW.sub(hold, markdown)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        stash = self._stash.pop(page.file.src_uri, None)
+        if not stash:
+            return html
+        html = re.sub(f"<p>accordraw{self._nonce}n([0-9]+)</p>",
+                      lambda m: stash[int(m.group(1))], html)
+        if f"accordraw{self._nonce}" in html:  # another plugin moved a placeholder
+            log.warning("accord: %s: a generated block could not be put back",
+                        page.file.src_uri)
+        return html
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # Only pages with a graph pay for Mermaid (3.5 MB). mkdocs-material loads Mermaid

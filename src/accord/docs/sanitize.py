@@ -15,6 +15,8 @@ import threading
 import markdown
 import nh3
 
+from accord.docs.escape import raw_block
+
 _TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a",
     "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "del",
@@ -54,5 +56,4 @@ def markdown_block(source: str | None, css_class: str = "accord-description") ->
     """A raw HTML block for a generated page; empty when there is no description."""
     if not source or not source.strip():
         return ""
-    # A blank line on each side keeps Python-Markdown reading it as one raw HTML block.
-    return f'\n<div class="{css_class}">\n{render_markdown(source)}\n</div>\n'
+    return raw_block(f'<div class="{css_class}">\n{render_markdown(source)}\n</div>')
