@@ -79,7 +79,7 @@ def mermaid_label(value: object) -> str:
     return f'"{body}"'
 
 
-def front_matter(title: str) -> str:
+def front_matter(title: str, hide: tuple[str, ...] = ()) -> str:
     """YAML front matter naming the page: an HTML-escaped title, as a JSON string.
 
     MkDocs would otherwise take the title from the page's heading, unescaped, and themes
@@ -90,7 +90,8 @@ def front_matter(title: str) -> str:
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
                          ("'", "&#39;")):
         safe = safe.replace(char, entity)
-    return f"---\ntitle: {json.dumps(safe)}\n---\n\n"
+    extra = f"hide: {json.dumps(list(hide))}\n" if hide else ""
+    return f"---\ntitle: {json.dumps(safe)}\n{extra}---\n\n"
 
 
 RAW_OPEN = "<!--accord-raw-->"

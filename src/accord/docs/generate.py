@@ -12,6 +12,7 @@ from accord.docs.reliance import Reliance
 from accord.registry import Policy, Registry
 
 INDEXES = ("events", "domains", "services", "channels")
+_WIDE = ("navigation", "toc")
 _INDEX_TITLES = {"events": "All events", "domains": "Domains", "services": "Services",
                  "channels": "Channels"}
 
@@ -55,7 +56,9 @@ def generate_pages(registry: Registry, policy: Policy | None = None, *,
     for contract in catalog.contracts:
         titled[catalog.event(contract)] = (contract.event, page_event.event_page(
             catalog, contract, changes[contract.event], reliance))
-    pages = {path: front_matter(title) + body for path, (title, body) in titled.items()}
+    # The flow map gets the whole width (mkdocs-material's `hide`; other themes ignore it).
+    pages = {path: front_matter(title, _WIDE if path == catalog.flow() else ()) + body
+             for path, (title, body) in titled.items()}
     for contract in catalog.contracts:
         for version in contract.versions:
             # Compact: the C encoder is ~5x faster than an indented dump, and a download

@@ -7,7 +7,7 @@ mkdocs-material renders with the Mermaid copy the plugin serves from the site.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from accord.docs.escape import html, mermaid_label, raw_block
 from accord.registry import Contract
@@ -16,16 +16,28 @@ MAX_TEXT = 40_000
 """Mermaid refuses diagrams over 50,000 characters (its maxTextSize); stay well below."""
 
 
-def _graph(nodes: Sequence[tuple[str, str, str]], edges: Iterable[tuple[str, str, str]]) -> str:
-    """``nodes``: (id, label, shape); ``edges``: (from, to, label or "")."""
+def _node(node_id: str, label: str, shape: str) -> str:
+    if shape == "event":
+        return f"{node_id}[/{mermaid_label(label)}/]"
+    if shape == "domain":
+        return f"{node_id}[[{mermaid_label(label)}]]"
+    return f"{node_id}({mermaid_label(label)})"
+
+
+def _graph(nodes: Sequence[tuple[str, str, str]], edges: Iterable[tuple[str, str, str]],
+           groups: Mapping[str, Sequence[str]] | None = None) -> str:
+    """``nodes``: (id, label, shape); ``edges``: (from, to, label or "");
+    ``groups``: box label -> node ids drawn inside it (one box per domain)."""
     lines = ["flowchart LR"]
+    grouped = {node_id for members in (groups or {}).values() for node_id in members}
+    shapes = {node_id: (label, shape) for node_id, label, shape in nodes}
+    for index, (title, members) in enumerate((groups or {}).items()):
+        lines.append(f"  subgraph g{index}[{mermaid_label(title)}]")
+        lines += [f"    {_node(m, *shapes[m])}" for m in members]
+        lines.append("  end")
     for node_id, label, shape in nodes:
-        if shape == "event":
-            lines.append(f"  {node_id}[/{mermaid_label(label)}/]")
-        elif shape == "domain":
-            lines.append(f"  {node_id}[[{mermaid_label(label)}]]")
-        else:
-            lines.append(f"  {node_id}({mermaid_label(label)})")
+        if node_id not in grouped:
+            lines.append(f"  {_node(node_id, label, shape)}")
     for source, target, label in edges:
         arrow = f"-->|{mermaid_label(label)}|" if label else "-->"
         lines.append(f"  {source} {arrow} {target}")
@@ -57,12 +69,15 @@ def event_flow(contracts: Sequence[Contract]) -> str:
             nodes.append((services[name], name, "service"))
         return services[name]
 
+    groups: dict[str, list[str]] = {}
     for index, contract in enumerate(contracts):
         event_id = f"e{index}"
         nodes.append((event_id, contract.event, "event"))
+        groups.setdefault(contract.domain, []).append(event_id)
         edges += [(service(p), event_id, "") for p in contract.producers]
         edges += [(event_id, service(c), "") for c in contract.consumers]
-    return _graph(nodes, edges)
+    # Events boxed by domain once there is more than one domain to tell apart.
+    return _graph(nodes, edges, groups if len(groups) > 1 else None)
 
 
 def domain_flow(contracts: Sequence[Contract]) -> str:
