@@ -136,7 +136,8 @@ class ModuleEmitter:
         if info is not None:
             out += [f"    EVENT: _t.ClassVar[str] = {info.event!r}",
                     f"    VERSION: _t.ClassVar[int] = {info.version!r}",
-                    f"    CHANNEL: _t.ClassVar[str | None] = {info.channel!r}",
+                    f"    CHANNEL: _t.ClassVar[{'None' if info.channel is None else 'str'}] = "
+                    f"{info.channel!r}",
                     f"    SCHEMA_ID: _t.ClassVar[str] = {info.schema_id!r}",
                     f"    STATUS: _t.ClassVar[str] = {info.status!r}", ""]
         for f in cls.fields:
