@@ -38,6 +38,7 @@ UNSUPPORTED = frozenset({
     "$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor", "$recursiveAnchor",
     "contentSchema",
 })
+_NOT_ON_CLASSES = UNSUPPORTED | {"propertyNames"}
 BY_TYPE = {
     "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
     "number": frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
@@ -289,9 +290,9 @@ class Builder:
                 return self._ref(ctx, schema["$ref"], pointer)
             raise _Unsupported(pointer, "$ref next to other constraints is not supported; "
                                         "wrap them in allOf")
-        bad = sorted(keys & UNSUPPORTED)
-        if bad:
-            raise _Unsupported(pointer, f"keyword {bad[0]!r} is not supported by codegen")
+        if not UNSUPPORTED.isdisjoint(keys):
+            bad = min(keys & UNSUPPORTED)
+            raise _Unsupported(pointer, f"keyword {bad!r} is not supported by codegen")
         if "allOf" in schema:
             return self._all_of(ctx, schema, pointer, hint)
         for combinator in ("oneOf", "anyOf"):
@@ -500,9 +501,9 @@ class Builder:
             self._memo[memo] = ref
         if same is not None:
             self._unchanged[same] = ref
-        bad = sorted(set(schema) & (UNSUPPORTED | {"propertyNames"}))
-        if bad:
-            raise _Unsupported(pointer, f"keyword {bad[0]!r} is not supported by codegen "
+        if not _NOT_ON_CLASSES.isdisjoint(schema):
+            bad = min(_NOT_ON_CLASSES.intersection(schema))
+            raise _Unsupported(pointer, f"keyword {bad!r} is not supported by codegen "
                                         "on an object with properties")
         properties = schema.get("properties", {})
         required = schema.get("required", [])
