@@ -134,3 +134,37 @@ def test_checks_for_one_and_true_stay_apart(tmp_path: Any) -> None:
     for bad in ({"one": True}, {"yes": 1}):
         with pytest.raises(events.ValidationError):
             events.Thing.from_dict(bad)
+
+
+SMALL_CASES: list[tuple[dict[str, Any], list[Any]]] = [
+    ({"type": "object", "properties": {"m": {"type": "object", "maxProperties": 2,
+                                             "propertyNames": {"pattern": "^[a-z]+$"},
+                                             "additionalProperties": {"type": "integer"}}}},
+     [{"m": {"ab": 1}}, {"m": {"Ab": 1}}, {"m": {"a": 1, "b": 2, "c": 3}}, {"m": {"a": "1"}}]),
+    ({"type": "object", "minProperties": 2, "maxProperties": 3,
+      "properties": {"a": {"type": "string"}}},
+     [{"a": "x"}, {"a": "x", "b": 1}, {"a": "x", "b": 1, "c": 2, "d": 3}]),
+    ({"type": "object", "properties": {"a": {"allOf": [{"type": "string", "maxLength": 2}]}}},
+     [{"a": "ab"}, {"a": "abc"}, {"a": 1}]),
+    ({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+      "definitions": {"s": {"type": "string"}},
+      "properties": {"a": {"$ref": "#/definitions/s", "maxLength": 1}}},
+     [{"a": "long is fine: siblings of $ref are ignored in draft-07"}, {"a": 1}]),
+    ({"type": "object", "properties": {"n": {"type": "number", "exclusiveMinimum": 0,
+                                             "multipleOf": 0.1}}},
+     [{"n": 0.3}, {"n": 0}, {"n": 0.35}, {"n": True}, {"n": "1"}]),
+    ({"type": "object", "required": ["x"]}, [{"x": None}, {}, {"x": [1], "y": {"z": 1}}]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(SMALL_CASES)))
+def test_small_schemas_agree_with_jsonschema(tmp_path: Any, index: int) -> None:
+    from tests.codegen.codegen_support import generate, load_package, validator_for, verdicts
+
+    schema, payloads = SMALL_CASES[index]
+    events = load_package(tmp_path, generate(in_memory([schema]), tmp_path,
+                                             f"small_{index}").name)
+    validator = validator_for(schema)
+    for payload in payloads:
+        expected, actual = verdicts(events.Thing, validator, payload, events.ValidationError)
+        assert expected == actual, payload
