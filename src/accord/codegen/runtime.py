@@ -77,7 +77,7 @@ def missing(key: str) -> ValidationError:
 
 
 def extra(data: dict[str, Any], known: frozenset[str]) -> ValidationError:
-    unknown = sorted(k for k in data if k not in known)
+    unknown = sorted((k for k in data if k not in known), key=repr)  # keys may not be str
     return ValidationError("additionalProperties", f"unexpected property {unknown[0]!r}",
                            [unknown[0]])
 
