@@ -14,7 +14,7 @@ import jsonschema
 import regress
 
 from accord.codegen import generate_python, write_package
-from accord.codegen.build import FORMATS
+from accord.codegen.keywords import FORMATS
 from accord.registry import Registry
 from accord.registry.model import Contract, ContractVersion
 

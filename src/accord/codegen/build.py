@@ -11,15 +11,24 @@ stricter) than its schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import jsonschema
-
 from accord.codegen import model as m
-from accord.codegen import runtime
+from accord.codegen.keywords import (
+    ANNOTATIONS,
+    JSON_TYPES,
+    NOT_ON_CLASSES,
+    TYPE_SPECIFIC,
+    UNSUPPORTED,
+    Unsupported,
+    count,
+    enum_values,
+    names,
+    number,
+    string,
+)
 from accord.codegen.naming import Namer, pascal, snake, upper
-from accord.codegen.patterns import PatternError, translate
 from accord.errors import AccordError, Location
 from accord.registry.model import Contract, ContractVersion, Registry
 from accord.registry.refs import defs_key
@@ -27,57 +36,11 @@ from accord.registry.refs import defs_key
 SHARED = "shared"
 RUNTIME = "_runtime"
 
-ANNOTATIONS = frozenset({
-    "$schema", "$id", "$comment", "$defs", "definitions", "title", "description", "examples",
-    "default", "deprecated", "readOnly", "writeOnly", "contentMediaType", "contentEncoding",
-})
-UNSUPPORTED = frozenset({
-    "not", "if", "then", "else", "dependentSchemas", "dependentRequired", "dependencies",
-    "patternProperties", "contains", "minContains", "maxContains",
-    "unevaluatedProperties", "unevaluatedItems", "prefixItems", "additionalItems",
-    "$dynamicRef", "$recursiveRef", "$anchor", "$dynamicAnchor", "$recursiveAnchor",
-    "contentSchema",
-})
-_NOT_ON_CLASSES = UNSUPPORTED | {"propertyNames"}
-BY_TYPE = {
-    "string": frozenset({"minLength", "maxLength", "pattern", "format"}),
-    "number": frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                         "multipleOf"}),
-    "object": frozenset({"properties", "required", "additionalProperties", "minProperties",
-                         "maxProperties", "propertyNames"}),
-    "array": frozenset({"items", "minItems", "maxItems", "uniqueItems"}),
-}
-TYPE_SPECIFIC = frozenset().union(*BY_TYPE.values())
-
-def _format_checker() -> jsonschema.FormatChecker:
-    """The formats generated code asserts, with the very functions it uses."""
-    checker = jsonschema.FormatChecker(())
-    for name, check in (("date-time", runtime.load_datetime), ("date", runtime.load_date),
-                        ("uuid", runtime.load_uuid), ("decimal", runtime.load_decimal)):
-        checker.checks(name, raises=runtime.ValidationError)(_on_strings(check))
-    return checker
-
-
-def _on_strings(check: Callable[[str], object]) -> Callable[[object], bool]:
-    return lambda value: not isinstance(value, str) or check(value) is not None
-
-
-FORMATS = _format_checker()
-JSON_TYPES = ("null", "boolean", "object", "array", "number", "string")
-
-
 _REF = re.compile(r"'\$ref': '([^'\\]*)'")
 
 
 class CodegenError(AccordError):
     """Part of the registry cannot be turned into classes that are exactly as strict."""
-
-
-class _Unsupported(Exception):
-    def __init__(self, pointer: str, message: str) -> None:
-        super().__init__(message)
-        self.pointer = pointer
-        self.message = message
 
 
 class _Version:
@@ -163,11 +126,11 @@ class Builder:
                                                                     - {"$ref"}):
                 pointer = self._target(root["$ref"], pointer)
                 if pointer in seen:
-                    raise _Unsupported(pointer, "the root $ref is a cycle")
+                    raise Unsupported(pointer, "the root $ref is a cycle")
                 seen.add(pointer)
                 root = self._resolve(ctx, pointer)
             if not self._is_class(root):
-                raise _Unsupported(pointer, "an event schema must be an object with properties")
+                raise Unsupported(pointer, "an event schema must be an object with properties")
             contract, version = ctx.contract, ctx.version
             schema_id = str(ctx.root.get("$id") or f"urn:accord:{contract.event}:{version.number}")
             event = m.EventInfo(contract.event, version.number, contract.channel, schema_id,
@@ -175,7 +138,7 @@ class Builder:
             doc = "\n\n".join(t for t in (contract.summary, root.get("description"),
                                           contract.description) if isinstance(t, str) and t)
             self._class(ctx, root, pointer, ctx.class_name, doc=doc, event=event, claimed=True)
-        except _Unsupported as exc:
+        except Unsupported as exc:
             where = Location(f"{self.registry.root}/{ctx.contract.path}")
             located = ctx.contract.source.locate(f"/versions/{ctx.version.number}/schema")
             if located.line is not None:
@@ -186,7 +149,7 @@ class Builder:
     # -- pointers -------------------------------------------------------------------------
     def _target(self, ref: object, here: str) -> str:
         if not isinstance(ref, str) or not ref.startswith("#"):
-            raise _Unsupported(here, f"$ref {ref!r} is not a local JSON pointer")
+            raise Unsupported(here, f"$ref {ref!r} is not a local JSON pointer")
         return ref[1:]
 
     def _resolve(self, ctx: _Version, pointer: str) -> Any:
@@ -198,7 +161,7 @@ class Builder:
             elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
                 node = node[int(token)]
             else:
-                raise _Unsupported(pointer, "$ref points at nothing")
+                raise Unsupported(pointer, "$ref points at nothing")
         return node
 
     def _shared(self, pointer: str) -> bool:
@@ -283,16 +246,16 @@ class Builder:
         if schema is True:
             return m.AnyValue()
         if not isinstance(schema, dict):
-            raise _Unsupported(pointer, "a schema that accepts nothing (false) is not supported")
+            raise Unsupported(pointer, "a schema that accepts nothing (false) is not supported")
         keys = set(schema) - ANNOTATIONS
         if "$ref" in schema:
             if ctx.draft7 or not keys - {"$ref"}:
                 return self._ref(ctx, schema["$ref"], pointer)
-            raise _Unsupported(pointer, "$ref next to other constraints is not supported; "
+            raise Unsupported(pointer, "$ref next to other constraints is not supported; "
                                         "wrap them in allOf")
         if not UNSUPPORTED.isdisjoint(keys):
             bad = min(keys & UNSUPPORTED)
-            raise _Unsupported(pointer, f"keyword {bad!r} is not supported by codegen")
+            raise Unsupported(pointer, f"keyword {bad!r} is not supported by codegen")
         if "allOf" in schema:
             return self._all_of(ctx, schema, pointer, hint)
         for combinator in ("oneOf", "anyOf"):
@@ -313,7 +276,7 @@ class Builder:
         for json_type in sorted(set(types), key=types.index):
             options.append(self._typed(ctx, schema, json_type, pointer, hint))
         if not options:
-            raise _Unsupported(pointer, "an empty type list accepts nothing")
+            raise Unsupported(pointer, "an empty type list accepts nothing")
         return options[0] if len(options) == 1 else m.Union(tuple(options), "type")
 
     def _all_of(self, ctx: _Version, schema: dict[str, Any], pointer: str, hint: str) -> m.Type:
@@ -325,17 +288,17 @@ class Builder:
                 return self.type_of(ctx, only, f"{pointer}/allOf/0", hint)
             if "$ref" not in only and not (set(rest) - ANNOTATIONS) & set(only):
                 return self.type_of(ctx, {**rest, **only}, pointer, hint)
-        raise _Unsupported(pointer, "allOf is supported only with one schema that does not "
+        raise Unsupported(pointer, "allOf is supported only with one schema that does not "
                                     "overlap its siblings")
 
     def _combinator(self, ctx: _Version, schema: dict[str, Any], combinator: str,
                     pointer: str, hint: str) -> m.Type:
         if set(schema) - ANNOTATIONS - {combinator}:
-            raise _Unsupported(pointer, f"{combinator} next to other keywords is not supported; "
+            raise Unsupported(pointer, f"{combinator} next to other keywords is not supported; "
                                         "move them into each option")
         raw = schema[combinator]
         if not isinstance(raw, list) or not raw:
-            raise _Unsupported(pointer, f"{combinator} must be a non-empty list")
+            raise Unsupported(pointer, f"{combinator} must be a non-empty list")
         options = tuple(self.type_of(ctx, option, f"{pointer}/{combinator}/{i}",
                                      f"{hint}Option{i + 1}" if len(raw) > 1 else hint)
                         for i, option in enumerate(raw))
@@ -375,32 +338,7 @@ class Builder:
         return None
 
     def _enum(self, ctx: _Version, schema: dict[str, Any], pointer: str, hint: str) -> m.Type:
-        values: list[Any] = [schema["const"]] if "const" in schema else list(schema["enum"])
-        if "const" in schema and "enum" in schema:
-            keys = {_json_key(v) for v in schema["enum"]}
-            values = [v for v in values if _json_key(v) in keys]
-        siblings = {k: v for k, v in schema.items()
-                    if k not in ANNOTATIONS and k not in ("enum", "const")}
-        if siblings:
-            if set(siblings) - TYPE_SPECIFIC - {"type"} or any(
-                    k in siblings for k in ("properties", "items", "additionalProperties")):
-                raise _Unsupported(pointer, "enum next to structural keywords is not supported")
-            if set(siblings) == {"type"}:  # the common case, without building a validator
-                wanted = siblings["type"]
-                types = {wanted} if isinstance(wanted, str) else set(wanted)
-                values = [v for v in values if _value_types(v) & types]
-            else:
-                checker = jsonschema.Draft202012Validator(siblings, format_checker=FORMATS)
-                values = [v for v in values if checker.is_valid(v)]
-        if all(isinstance(v, str) for v in values):
-            values = list(dict.fromkeys(values))
-        else:
-            unique: dict[object, Any] = {}
-            for value in values:
-                unique.setdefault(_json_key(value), value)
-            values = list(unique.values())
-        if not values:
-            raise _Unsupported(pointer, "this enum accepts no value")
+        values = enum_values(schema, pointer)
         strings = [v for v in values if isinstance(v, str)]
         doc = schema.get("description") if isinstance(schema.get("description"), str) else None
         if len(strings) >= 2 and all(isinstance(v, str) or v is None for v in values):
@@ -426,64 +364,28 @@ class Builder:
         if json_type == "boolean":
             return m.Bool()
         if json_type == "string":
-            return self._string(schema, pointer)
+            return string(schema, pointer)
         if json_type in ("number", "integer"):
-            return self._number(schema, json_type == "integer", pointer)
+            return number(schema, json_type == "integer", pointer)
         if json_type == "array":
             items = schema.get("items", True)
             if isinstance(items, list):
-                raise _Unsupported(pointer, "tuple-form items are not supported")
+                raise Unsupported(pointer, "tuple-form items are not supported")
             return m.Array(self.type_of(ctx, items, f"{pointer}/items", f"{hint}Item"),
-                           _count(schema, "minItems", pointer), _count(schema, "maxItems", pointer),
+                           count(schema, "minItems", pointer), count(schema, "maxItems", pointer),
                            schema.get("uniqueItems") is True)
         if json_type == "object":
             if not self._is_class({**schema, "type": "object"}):
                 extra = schema.get("additionalProperties", True)
                 return m.Map(self.type_of(ctx, extra, f"{pointer}/additionalProperties",
                                           f"{hint}Value"),
-                             _count(schema, "minProperties", pointer),
-                             _count(schema, "maxProperties", pointer),
-                             self._names(schema, pointer))
+                             count(schema, "minProperties", pointer),
+                             count(schema, "maxProperties", pointer),
+                             names(schema, pointer))
             key, _ = self._scope(ctx, pointer)
             # Its own memo key: the schema at `pointer` may also allow other types.
             return self._class(ctx, schema, pointer, hint, memo=f"{key}#object")
-        raise _Unsupported(pointer, f"unknown type {json_type!r}")
-
-    def _string(self, schema: dict[str, Any], pointer: str) -> m.Str:
-        pattern = schema.get("pattern")
-        python_pattern = None
-        if pattern is not None:
-            if not isinstance(pattern, str):
-                raise _Unsupported(pointer, "pattern must be a string")
-            try:
-                python_pattern = translate(pattern)
-            except PatternError as exc:
-                raise _Unsupported(f"{pointer}/pattern", f"pattern {pattern!r}: {exc}") from None
-        fmt = schema.get("format")
-        return m.Str(_count(schema, "minLength", pointer), _count(schema, "maxLength", pointer),
-                     pattern, python_pattern, fmt if fmt in m.CONVERTED_FORMATS else None)
-
-    def _names(self, schema: dict[str, Any], pointer: str) -> m.Str | None:
-        """propertyNames, when it only constrains strings (keys always are)."""
-        names = schema.get("propertyNames", True)
-        if names is True:
-            return None
-        where = f"{pointer}/propertyNames"
-        if not isinstance(names, dict) or set(names) - ANNOTATIONS - BY_TYPE["string"] - {
-                "type"} or names.get("type", "string") != "string":
-            raise _Unsupported(where, "propertyNames may only use string keywords")
-        return self._string(names, where)
-
-    def _number(self, schema: dict[str, Any], integer: bool, pointer: str) -> m.Num:
-        bounds: dict[str, float | None] = {}
-        for key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"):
-            value = schema.get(key)
-            if value is not None and (isinstance(value, bool)
-                                      or not isinstance(value, int | float)):
-                raise _Unsupported(f"{pointer}/{key}", f"{key} must be a number")
-            bounds[key] = value
-        return m.Num(integer, bounds["minimum"], bounds["maximum"], bounds["exclusiveMinimum"],
-                     bounds["exclusiveMaximum"], bounds["multipleOf"])
+        raise Unsupported(pointer, f"unknown type {json_type!r}")
 
     def _class(self, ctx: _Version, schema: Mapping[str, Any], pointer: str, hint: str, *,
                doc: str | None = None, event: m.EventInfo | None = None, memo: str | None = None,
@@ -501,14 +403,14 @@ class Builder:
             self._memo[memo] = ref
         if same is not None:
             self._unchanged[same] = ref
-        if not _NOT_ON_CLASSES.isdisjoint(schema):
-            bad = min(_NOT_ON_CLASSES.intersection(schema))
-            raise _Unsupported(pointer, f"keyword {bad!r} is not supported by codegen "
+        if not NOT_ON_CLASSES.isdisjoint(schema):
+            bad = min(NOT_ON_CLASSES.intersection(schema))
+            raise Unsupported(pointer, f"keyword {bad!r} is not supported by codegen "
                                         "on an object with properties")
         properties = schema.get("properties", {})
         required = schema.get("required", [])
         if not isinstance(properties, dict) or not isinstance(required, list):
-            raise _Unsupported(pointer, "properties must be an object and required a list")
+            raise Unsupported(pointer, "properties must be an object and required a list")
         names = Namer()
         fields: list[m.Field] = []
         declared = list(properties) + [r for r in required if r not in properties]
@@ -530,51 +432,11 @@ class Builder:
                          doc if doc is not None else
                          description if isinstance(description, str) else None,
                          additional, names.claim("extra"),
-                         _count(schema, "minProperties", pointer),
-                         _count(schema, "maxProperties", pointer), event)
+                         count(schema, "minProperties", pointer),
+                         count(schema, "maxProperties", pointer), event)
         self.modules[module].classes.append(cls)
         self.classes[f"{module}.{name}"] = cls
         return ref
-
-
-def _count(schema: Mapping[str, Any], key: str, pointer: str) -> int | None:
-    value = schema.get(key)
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _Unsupported(f"{pointer}/{key}", f"{key} must be a non-negative integer")
-    return value
-
-
-def _value_types(value: Any) -> set[str]:
-    """The JSON Schema types ``value`` belongs to (1.0 is an integer and a number)."""
-    if value is None:
-        return {"null"}
-    if isinstance(value, bool):
-        return {"boolean"}
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return {"integer", "number"}
-    if isinstance(value, float):
-        return {"number"}
-    if isinstance(value, str):
-        return {"string"}
-    return {"array"} if isinstance(value, list) else {"object"}
-
-
-def _json_key(value: Any) -> object:
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float):
-        return ("n", value)
-    if isinstance(value, str):
-        return ("s", value)
-    if value is None:
-        return ("z",)
-    if isinstance(value, list):
-        return ("l", tuple(_json_key(v) for v in value))
-    return ("d", frozenset((k, _json_key(v)) for k, v in value.items()))
 
 
 def build(registry: Registry) -> list[m.ModuleDef]:
