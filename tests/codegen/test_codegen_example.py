@@ -150,3 +150,24 @@ def test_a_producer_builds_and_sends(generated: Path) -> None:
     text = event.to_json()
     assert '"occurred_at":"2026-03-02T14:00:00Z"' in text
     assert events.OrderPaidV1.from_json(text) == event
+
+
+def test_pydantic_entry_points_are_as_strict(generated: Path,
+                                             registries: dict[str, Registry]) -> None:
+    import pydantic
+
+    events = load_package(generated, "example_pd")
+    payload = _order(registries)
+    assert events.OrderPlaced.model_validate(payload).to_dict() == payload
+    assert events.OrderPlaced.model_validate_json(
+        events.OrderPlaced.from_dict(payload).to_json()).to_dict() == payload
+    for bad in ({**payload, "sequence": "1"}, {**payload, "sequence": True},
+                {**payload, "coupon_code": 5}, {**payload, "extra": 1}):
+        with pytest.raises(pydantic.ValidationError, match=r"\$\.(sequence|coupon_code|extra)"):
+            events.OrderPlaced.model_validate(bad)
+
+    class Envelope(pydantic.BaseModel):
+        event: events.OrderPlaced
+
+    with pytest.raises(pydantic.ValidationError, match="sequence"):
+        Envelope.model_validate({"event": {**payload, "sequence": "1"}})

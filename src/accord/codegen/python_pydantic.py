@@ -2,7 +2,9 @@
 
 `from_dict` runs the generated checks (so a model is exactly as strict as its schema,
 which pydantic's own coercions are not) and then builds the model with
-`model_construct`, which skips pydantic's second, looser pass.
+`model_construct`, which skips pydantic's second, looser pass. A wrap model validator
+sends pydantic's own entry points (`model_validate`, a field of a hand-written model)
+through the same checks.
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ class PydanticStyle(Style):
         return [f"    model_config = _pd.ConfigDict(extra={extra}, validate_by_name=True, "
                 "validate_by_alias=True,",
                 "                                  protected_namespaces=(), "
-                "arbitrary_types_allowed=True)", ""]
+                "arbitrary_types_allowed=True)", "",
+                # pydantic's own entry points (model_validate, nested models, FastAPI) run
+                # the exact checks too, instead of pydantic's lax coercions.
+                "    @_pd.model_validator(mode='wrap')",
+                "    @classmethod",
+                f"    def _accord_check(cls, data: _t.Any, "
+                f"handler: _pd.ModelWrapValidatorHandler[{cls.name}]) -> {cls.name}:",
+                f"        if isinstance(data, {cls.name}):",
+                "            return data",
+                f"        return _load_{cls.name}(data)", ""]
 
     def field(self, f: m.Field, annotation: str, default: str | None) -> str:
         if f.name == f.json_name:
