@@ -20,6 +20,10 @@ def test_repository_site_builds_strict(tmp_path: Path) -> None:
     assert "orders.OrderPlaced" in event.read_text("utf-8")
     assert (tmp_path / "catalog" / "flow" / "index.html").is_file()
     assert (tmp_path / "change-kinds" / "index.html").is_file()
+    # Links inside generated HTML blocks are resolved like Markdown links.
+    html = event.read_text("utf-8")
+    assert '<a href="../../../../change-kinds/#property-added">' in html
+    assert '<p class="accord-search-only">Fields: order_id, sequence,' in html
 
 
 class _Scan(html.parser.HTMLParser):
@@ -65,7 +69,7 @@ def test_mermaid_is_served_from_the_site(probe_site: Path) -> None:
     assert (probe_site / "assets" / "accord" / "mermaid.min.js").stat().st_size > 1_000_000
     event = (probe_site / "events" / "orders" / "OrderPlaced" / "index.html").read_text("utf-8")
     assert '<script src="../../../assets/accord/mermaid.min.js" defer></script>' in event
-    assert '<pre class="mermaid">' in event
+    assert '<pre class="mermaid" data-search-exclude>' in event
     index = (probe_site / "events" / "index.html").read_text("utf-8")
     assert "mermaid.min.js" not in index  # pages without a graph do not load it
     assert "fonts.googleapis" not in event

@@ -17,6 +17,10 @@ from pathlib import Path
 
 import yaml
 
+# mkdocs-material's suggested separator: also splits at dots and inside camelCase, so
+# `OrderPlaced`, `Placed` and `email` find `orders.OrderPlaced` and `customer.email`.
+SEARCH_SEPARATOR = r'[\s\-,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'
+
 NAV = [
     {"Overview": "index.md"},
     {"Event flow map": "flow.md"},
@@ -52,7 +56,7 @@ def config_document(sources: Sources, docs_dir: Path) -> dict[str, object]:
             "features": ["content.code.copy", "navigation.top", "search.suggest",
                          "search.highlight"],
         },
-        "plugins": ["search", {"accord": plugin}],
+        "plugins": [{"search": {"separator": SEARCH_SEPARATOR}}, {"accord": plugin}],
         "markdown_extensions": ["admonition", "attr_list", "tables",
                                 {"toc": {"permalink": True}}],
         "validation": {"links": {"anchors": "warn"}},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from accord.docs.escape import code, text
+from accord.docs.escape import code, html, raw_block
 from accord.governance.annotations import ANNOTATIONS
 from accord.governance.compat import Change, check_compatibility
 from accord.registry import Contract, ContractVersion, Policy
@@ -66,22 +66,30 @@ def effect(breaks: bool) -> str:
 
 
 def section(found: VersionChanges, kinds_page: str | None) -> list[str]:
-    """Markdown lines; ``kinds_page`` is the relative link to the change-kind reference."""
+    """Markdown lines; ``kinds_page`` is the relative link to the change-kind reference.
+
+    The table is an HTML block kept out of the search index: the event's page is found
+    by its name and fields, and "property-added" matching 1,000 pages helps nobody.
+    Links in it point at `.md` files, as Markdown links do; the plugin resolves them.
+    """
     verdict = "compatible" if found.compatible else "**not compatible**"
     lines = [f"Version {found.old} → {found.new} is {verdict} under `{found.level}`."]
     if not found.changes and not found.annotations:
         return [*lines, "", "No changes."]
     if found.changes:
-        lines += ["", "| change | where | BACKWARD | FORWARD | why |",
-                  "|---|---|---|---|---|"]
+        rows = ["<table data-search-exclude>",
+                "<thead><tr><th>change</th><th>where</th><th>BACKWARD</th><th>FORWARD</th>"
+                "<th>why</th></tr></thead>", "<tbody>"]
         for change in found.changes:
-            kind = code(change.kind)
+            kind = f"<code>{html(change.kind)}</code>"
             if kinds_page is not None:
-                kind = f"[{kind}]({kinds_page}#{change.kind})"
-            lines.append(
-                f"| {kind} | {code(change.path or '/')} | {effect(change.breaks_backward)} "
-                f"| {effect(change.breaks_forward)} | {text(change.message)} |"
-            )
+                kind = f'<a href="{html(kinds_page)}#{html(change.kind)}">{kind}</a>'
+            rows.append(
+                f"<tr><td>{kind}</td><td><code>{html(change.path or '/')}</code></td>"
+                f"<td>{effect(change.breaks_backward)}</td>"
+                f"<td>{effect(change.breaks_forward)}</td><td>{html(change.message)}</td></tr>")
+        rows += ["</tbody>", "</table>"]
+        lines.append(raw_block("\n".join(rows)))
     if found.annotations:
         shown = ", ".join(code(p) for p in found.annotations[:20])
         more = f" and {len(found.annotations) - 20} more" if len(found.annotations) > 20 else ""

@@ -54,7 +54,8 @@ def _graph(nodes: Sequence[tuple[str, str, str]], edges: Iterable[tuple[str, str
 
 def block(graph: str) -> str:
     """A raw HTML block that mkdocs-material turns into an SVG."""
-    return raw_block(f'<pre class="mermaid"><code>{html(graph)}</code></pre>')
+    # The graph's source is not worth searching: the page's lists name the same services.
+    return raw_block(f'<pre class="mermaid" data-search-exclude><code>{html(graph)}</code></pre>')
 
 
 def event_flow(contracts: Sequence[Contract]) -> str:

@@ -23,8 +23,12 @@ def dump(value: object) -> str:
 
 
 def code_block(source: str, language: str = "json") -> str:
-    # Raw HTML, escaped here: no fence that contract text could close early.
-    return raw_block(f'<pre><code class="language-{language}">{html(source)}</code></pre>')
+    # Raw HTML, escaped here: no fence that contract text could close early. Schemas and
+    # examples stay out of the search index (mkdocs-material's data-search-exclude): the
+    # field table already holds every name and description, and with 1,000 events the
+    # JSON would triple the index the browser has to download.
+    return raw_block(f'<pre data-search-exclude><code class="language-{language}">'
+                     f"{html(source)}</code></pre>")
 
 
 def _constraint(label: str, value: object) -> str:
@@ -37,7 +41,8 @@ def _constraint(label: str, value: object) -> str:
     return label.replace("{}", shown)
 
 
-def field_table(rows: Sequence[Field], relied: Mapping[str, Mapping[str, str]]) -> str:
+def field_table(rows: Sequence[Field], relied: Mapping[str, Mapping[str, str]],
+                searchable: bool = True) -> str:
     """An HTML table, escaped here.
 
     Few tags per row on purpose: the search index parses every tag of every page, and
@@ -49,7 +54,14 @@ def field_table(rows: Sequence[Field], relied: Mapping[str, Mapping[str, str]]) 
     head = ["field", "type", "required", "constraints", "description"]
     if relied:
         head.append("relied on by")
-    out = ['<table class="accord-fields">',
+    # The tables stay out of the search index: with 1,000 events they made it 40 MB,
+    # which the browser's search worker never finished indexing. The latest version's
+    # field paths go into the index instead, in a paragraph the stylesheet hides.
+    out = []
+    if searchable:
+        out.append('<p class="accord-search-only">Fields: '
+                   + html(", ".join(row.path for row in rows)) + "</p>")
+    out += ['<table class="accord-fields" data-search-exclude>',
            "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>", "<tbody>"]
     for row in rows:
         depth = min(row.path.count(".") + row.path.count("[]"), 8)
@@ -115,7 +127,8 @@ def _version(catalog: Catalog, contract: Contract, version: ContractVersion, pag
     lines = ["", f"## Version {n}", "", f"Status: **{html(version.status)}**.{latest}",
              banner(version)]
     relied = reliance.for_version(contract.event, n)
-    lines += ["", f"### Fields (v{n})", field_table(fields(version.resolved), relied)]
+    lines += ["", f"### Fields (v{n})",
+              field_table(fields(version.resolved), relied, version is contract.latest)]
     if relied:
         lines += ["", f"### Who relies on which field (v{n})", "",
                   "| field | consumer | how |", "|---|---|---|"]
@@ -135,8 +148,8 @@ def _version(catalog: Catalog, contract: Contract, version: ContractVersion, pag
     # The page shows the schema as written (small: shared documents stay `$ref`s); the
     # download is the bundled, self-contained one.
     lines += ["", f"### Schema (v{n})", "",
-              f"As written in {code(contract.path)}. [Download the bundled schema]"
-              f"({link(page, schema_file)}) (shared documents included under `$defs`).",
+              f"[Download]({link(page, schema_file)}) (bundled: shared documents in `$defs`)"
+              " · as written:",
               code_block(dump(version.schema))]
     return lines
 
@@ -144,7 +157,10 @@ def _version(catalog: Catalog, contract: Contract, version: ContractVersion, pag
 def event_page(catalog: Catalog, contract: Contract,
                changes: Mapping[int, VersionChanges], reliance: Reliance) -> str:
     page = catalog.event(contract)
-    lines = [f"# {text(contract.event)}", ""]
+    # The bare name, for search configs that keep `orders.OrderPlaced` as one token.
+    lines = [f"# {text(contract.event)}",
+             raw_block(f'<p class="accord-search-only">{html(contract.name)} '
+                       f"{html(contract.domain)}</p>"), ""]
     if contract.summary:
         lines += [f"*{text(contract.summary)}*", ""]
     lines += _facts(catalog, contract, page)

@@ -36,6 +36,7 @@ MERMAID = "assets/accord/mermaid.min.js"
 STYLESHEET = "assets/accord/accord.css"
 # Pages that the nav of a site normally lists; event, domain … pages are reached by links.
 _RAW = re.compile(re.escape(RAW_OPEN) + r"\n(.*?)\n" + re.escape(RAW_CLOSE), re.S)
+_HREF = re.compile(r'href="([^"#:]+\.md)(#[^"]*)?"')
 _NAV_PAGES = ("index.md", "flow.md", "events/index.md", "domains/index.md",
               "services/index.md", "channels/index.md")
 
@@ -122,17 +123,36 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         if not stash:
             return html
         html = re.sub(f"<p>accordraw{self._nonce}n([0-9]+)</p>",
-                      lambda m: stash[int(m.group(1))], html)
+                      lambda m: self._links(stash[int(m.group(1))], page, files), html)
         if f"accordraw{self._nonce}" in html:  # another plugin moved a placeholder
             log.warning("accord: %s: a generated block could not be put back",
                         page.file.src_uri)
         return html
 
+    def _links(self, block: str, page: Page, files: Files) -> str:
+        """Resolve `.md` links in a generated block, as MkDocs does for Markdown links.
+
+        Only the generator's own hrefs are ever in a block (contract text in it is
+        escaped), so a plain pattern is enough; a missing target is a warning, which
+        fails a strict build like a broken Markdown link.
+        """
+        def resolve(match: re.Match[str]) -> str:
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(page.file.src_uri), match.group(1)))
+            found = files.get_file_from_path(target)
+            if found is None:
+                log.warning("accord: %s links to %s, which is not in the site",
+                            page.file.src_uri, target)
+                return match.group(0)
+            return f'href="{get_relative_url(found.url, page.url)}{match.group(2) or ""}"'
+
+        return _HREF.sub(resolve, block)
+
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         # Only pages with a graph pay for Mermaid (3.5 MB). mkdocs-material loads Mermaid
         # from a CDN unless `mermaid` is already defined when the page is ready, and a
         # deferred script runs before that moment: this keeps the site offline.
-        if '<pre class="mermaid">' not in output:
+        if '<pre class="mermaid"' not in output:
             return output
         url = get_relative_url(MERMAID, page.url)
         tag = f'<script src="{url}" defer></script>'
