@@ -119,3 +119,15 @@ def test_cli_reference_names_every_command() -> None:
         subcommands = command.list_commands(ctx) if isinstance(command, click.Group) else [""]
         for sub in subcommands:
             assert f"`accord {name} {sub}".rstrip() in page, f"accord {name} {sub}"
+
+
+def test_plugin_refuses_to_overwrite_a_hand_written_page(
+        write_tree: WriteTree, capsys: pytest.CaptureFixture[str]) -> None:
+    project = write_tree({
+        "contracts/.keep": "",
+        "mkdocs.yml": "site_name: t\nplugins:\n  - accord:\n      registry: contracts\n",
+        "docs/index.md": "# Home\n",
+        "docs/catalog/flow.md": "# My own flow page\n",
+    })
+    assert main(["docs", "build", "-f", str(project / "mkdocs.yml"), "--out", "out"]) == 1
+    assert "catalog/flow.md is generated from the registry" in capsys.readouterr().err

@@ -41,7 +41,9 @@ def generate_pages(registry: Registry, policy: Policy | None = None, *,
     reliance = reliance or Reliance()
     changes = version_changes(catalog)
     titled: dict[str, tuple[str, str]] = {
-        catalog.home(): ("Event catalog", page_lists.home(catalog, changes)),
+        # At the root of a catalog-only site the site name already says "Event catalog".
+        catalog.home(): ("Event catalog" if catalog.prefix else "Overview",
+                         page_lists.home(catalog, changes)),
         catalog.flow(): ("Event flow map", page_lists.flow(catalog)),
     }
     for kind in INDEXES:

@@ -86,9 +86,10 @@ def _recent(catalog: Catalog, page: str,
             continue
         moved = contract.versions[-2].deprecated_on or ""
         rows.append((moved, contract, found))
-    # Newest date first; events without a date last; ties by name for determinism.
-    rows.sort(key=lambda r: (r[0] == "", "".join(chr(0x10FFFF - ord(ch)) for ch in r[0]),
-                             r[1].event))
+    # Newest date first (ISO dates sort as text; no date sorts last), ties by name:
+    # two stable sorts, the minor key first.
+    rows.sort(key=lambda r: r[1].event)
+    rows.sort(key=lambda r: r[0], reverse=True)
     if not rows:
         return ["No event has more than one version yet."]
     lines = ["| event | version | since | verdict | changes |", "|---|---|---|---|---|"]

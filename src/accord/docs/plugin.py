@@ -86,6 +86,7 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
         reliance = read_reliance(self._path(folder) if folder else None)
         for problem in reliance.problems:
             log.warning(problem)
+        self._generated = set()  # `mkdocs serve` may reuse the plugin for a rebuild
         kinds = self.config.change_kinds
         pages = generate_pages(registry, policy, reliance=reliance, prefix=self.config.prefix,
                                kinds_page=kinds if files.get_file_from_path(kinds) else None)
