@@ -101,11 +101,11 @@ class Builder:
             for contract in contracts:  # top-level names first, so they stay unsuffixed
                 base = pascal(contract.name) or "Event"
                 alias = namer.claim(base, fallback="Event")
-                for version in contract.versions:
-                    planned.append((contract, version, namer.claim(f"{base}V{version.number}")))
                 latest = contract.latest_active()
-                for c, v, cls in planned:
-                    if c is contract and latest is not None and v.number == latest.number:
+                for version in contract.versions:
+                    cls = namer.claim(f"{base}V{version.number}")
+                    planned.append((contract, version, cls))
+                    if latest is not None and version.number == latest.number:
                         module.latest[alias] = cls
                 module.sources.append(contract.path)
             for contract, version, cls in planned:
