@@ -1,0 +1,1 @@
+"""Example consumer handlers for the simulator's shop scenario (scenarios/shop.yaml)."""

@@ -1,0 +1,42 @@
+"""`accord sim run SCENARIO` and `accord sim replay FILE`: the simulator's front end."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from accord.sim import Report, Simulation, load_repro
+
+PROGRESS_FROM = 20_000
+"""Runs of at least this many events show a progress bar (on a terminal)."""
+
+
+def _show(report: Report, fmt: str, wall: float, cpu: float) -> int:
+    if fmt == "json":
+        click.echo(report.json_text())
+    else:
+        click.echo(report.text(wall, cpu))
+    return 0 if report.ok else 1
+
+
+def run(scenario: str, seed: int | None, events: int | None, fmt: str,
+        repro: str | None) -> int:
+    wall, cpu = time.perf_counter(), time.process_time()
+    sim = Simulation(scenario, seed=seed, events=events)
+    target = repro or str(Path(scenario).with_suffix("")) + ".repro.yaml"
+    count = sim.scenario.events or 0
+    if fmt == "text" and count >= PROGRESS_FROM:
+        with click.progressbar(length=count, label="simulating", file=click.get_text_stream(
+                "stderr")) as bar:
+            report = sim.run(shrink_to=target, progress=bar.update)
+    else:
+        report = sim.run(shrink_to=target)
+    return _show(report, fmt, time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def replay(file: str, fmt: str) -> int:
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = load_repro(file).run()
+    return _show(report, fmt, time.perf_counter() - wall, time.process_time() - cpu)

@@ -1,0 +1,78 @@
+"""What a handler gets besides the event: who it is, a state store, and ``publish``."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+JSON = Any
+
+
+class State:
+    """A service's key-value store, owned by the simulator so it can be snapshot.
+
+    One store per consumer group (a service's database), shared by its instances.
+    Values are copied on the way in, so a handler cannot change them behind its back.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self) -> None:
+        self._data: dict[str, JSON] = {}
+
+    def get(self, key: str, default: JSON = None) -> JSON:
+        return copy.deepcopy(self._data.get(key, default))
+
+    def set(self, key: str, value: JSON) -> None:
+        self._data[key] = copy.deepcopy(value)
+
+    def incr(self, key: str, by: float = 1) -> float:
+        value = self._data.get(key, 0) + by
+        self._data[key] = value
+        return value  # type: ignore[no-any-return]
+
+    def delete(self, key: str) -> None:
+        self._data.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def snapshot(self) -> dict[str, JSON]:
+        """A deep, key-sorted copy, comparable with ``==`` and printable as JSON."""
+        data: dict[str, JSON] = json.loads(json.dumps(self._data, sort_keys=True, default=str))
+        return data
+
+
+Publish = Callable[[str, JSON, "str | None", "int | None"], None]
+
+
+class Context:
+    """The ``ctx`` of ``handler(event, ctx)``."""
+
+    __slots__ = ("_publish", "attempt", "event", "group", "id", "key", "service", "state",
+                 "version")
+
+    def __init__(self, event: str, version: int, key: str | None, attempt: int, ident: str,
+                 service: str, group: str, state: State, publish: Publish) -> None:
+        self.event = event
+        self.version = version
+        self.key = key
+        self.attempt = attempt
+        self.id = ident
+        self.service = service
+        self.group = group
+        self.state = state
+        self._publish = publish
+
+    def publish(self, event: str, payload: JSON, *, key: str | None = None,
+                version: int | None = None) -> None:
+        """Emit a follow-up event; it is validated against its contract (latest by default)."""
+        self._publish(event, payload, key, version)

@@ -1,0 +1,281 @@
+"""The deterministic loop: publish, poll, handle, settle, advance virtual time.
+
+Nothing here reads the wall clock or global randomness: the broker's seed, the event
+list and the fault schedule decide everything, so one run can be replayed exactly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.broker import Consumer, Delivery, EmbeddedBroker
+from accord.broker.errors import BrokerError
+from accord.sim.context import Context, State
+from accord.sim.faults import Faults
+from accord.sim.generators import SimEvent
+from accord.sim.scenario import ConsumerSpec, Scenario, topic_of
+from accord.sim.validation import Validators
+
+DEFAULT_PARTITIONS = 4
+LAG_SAMPLE_MS = 1_000
+MAX_VIOLATIONS_PER_KIND = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A broken invariant or SLO: which, what happened, and on which event and group."""
+
+    invariant: str
+    message: str
+    event: str | None = None
+    group: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"invariant": self.invariant, "message": self.message, "event": self.event,
+                "group": self.group}
+
+
+@dataclass(slots=True)
+class Meta:
+    """What the simulator knows of one published record."""
+
+    id: str
+    event: str
+    version: int
+    key: str | None
+    valid: bool
+    seq: int
+
+
+@dataclass
+class Outcome:
+    """Everything one run observed; invariants and the report read it."""
+
+    broker: EmbeddedBroker
+    events: list[SimEvent]
+    violations: list[Violation]
+    states: dict[str, State]
+    handled: dict[str, set[str]]
+    consumers: tuple[ConsumerSpec, ...]
+    records: dict[tuple[str, int, int], Meta]
+    injected: list[Any]
+    drained: bool
+    max_lag: dict[str, int] = field(default_factory=dict)
+    published: int = 0
+    follow_ups: int = 0
+
+
+class Engine:
+    """One run of a scenario over a fixed event list and a fault source."""
+
+    def __init__(self, scenario: Scenario, events: list[SimEvent], faults: Faults,
+                 validators: Validators, *, publish_outputs: bool = True,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.s = scenario
+        self.events = events
+        self.faults = faults
+        self.validators = validators
+        self.progress = progress
+        self.publish_outputs = publish_outputs
+        self.broker = EmbeddedBroker(seed=scenario.seed)
+        self.records: dict[tuple[str, int, int], Meta] = {}
+        self.violations: list[Violation] = []
+        self._counts: dict[str, int] = {}
+        self.states = {c.group: State() for c in scenario.consumers}
+        self.handled: dict[str, set[str]] = {c.group: set() for c in scenario.consumers}
+        self._last: dict[str, dict[tuple[str, str], int]] = {c.group: {}
+                                                              for c in scenario.consumers}
+        self._raised: set[tuple[str, str]] = set()
+        self._acks: list[tuple[int, int, Delivery]] = []
+        self._n = 0
+        self._seq = 0
+        self.follow_ups = 0
+        self.max_lag: dict[str, int] = {c.group: 0 for c in scenario.consumers}
+        topics = {e.topic for e in events} | set(scenario.partitions)
+        for c in scenario.consumers:
+            topics.update(c.topics)
+        for name in sorted(topics):
+            self._topic(name)
+        self.members: list[tuple[ConsumerSpec, str, list[Consumer]]] = []
+        for c in scenario.consumers:
+            for topic in c.topics:
+                self.members.append((c, topic, [self._join(c, topic)
+                                                 for _ in range(c.instances)]))
+
+    def _topic(self, name: str) -> None:
+        if name not in self.broker.topics:
+            self.broker.create_topic(name, self.s.partitions.get(name, DEFAULT_PARTITIONS))
+
+    def _join(self, c: ConsumerSpec, topic: str) -> Consumer:
+        return self.broker.subscribe(topic, c.group, max_deliveries=c.max_deliveries,
+                                     ack_timeout_ms=self.s.faults.ack_timeout_ms,
+                                     max_in_flight=500, mode=c.mode)  # type: ignore[arg-type]
+
+    def violate(self, invariant: str, message: str, event: str | None = None,
+                group: str | None = None) -> None:
+        n = self._counts.get(invariant, 0)
+        self._counts[invariant] = n + 1
+        if n < MAX_VIOLATIONS_PER_KIND:
+            self.violations.append(Violation(invariant, message, event, group))
+
+    def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
+                 payload: Any, valid: bool) -> None:
+        result = self.broker.publish(topic, payload, key=key)
+        self._seq += 1
+        self.records[(topic, result.partition, result.offset)] = Meta(
+            ident, event, version, key, valid, self._seq)
+
+    def _emit_for(self, parent: str, c: ConsumerSpec) -> Callable[..., None]:
+        count = [0]
+
+        def emit(event: str, payload: Any, key: str | None, version: int | None) -> None:
+            count[0] += 1
+            ident = f"{parent}>{c.group}.{count[0]}"
+            contract = self.s.registry.get(event)
+            if contract is None:
+                self.violate("contract-valid-outputs", f"{c.handler_name} published unknown "
+                             f"event {event!r}", parent, c.group)
+                return
+            number = version or (contract.latest_active() or contract.latest).number
+            valid = self.validators.is_valid(event, number, payload)
+            if not valid:
+                self.violate("contract-valid-outputs", f"{c.handler_name} published an invalid "
+                             f"{event} v{number}: {self.validators.why(event, number, payload)}",
+                             parent, c.group)
+                return
+            if not self.publish_outputs:
+                return
+            if key is None and contract.key and isinstance(payload, dict):
+                found = payload.get(contract.key)
+                key = found if isinstance(found, str) else None
+            topic = topic_of(contract)
+            self._topic(topic)
+            self.follow_ups += 1
+            self._publish(ident, event, number, key, topic, payload, True)
+
+        return emit
+
+    def _handle(self, c: ConsumerSpec, topic: str, members: list[Consumer], index: int,
+                d: Delivery) -> bool:
+        """Run the handler on one delivery; False when the member crashed."""
+        meta = self.records[(topic, d.partition, d.offset)]
+        if meta.event not in c.events:
+            d.ack()  # not addressed to this service: a real consumer skips it
+            return True
+        if not meta.valid:
+            why = self.validators.why(meta.event, meta.version, d.value)
+            d.reject(error=f"schema: {why}")
+            return True
+        group = c.group
+        handled = self.handled[group]
+        first = meta.id not in handled
+        ctx = Context(meta.event, meta.version, meta.key, d.attempt, meta.id, c.service, group,
+                      self.states[group], self._emit_for(meta.id, c))
+        try:
+            c.handler(d.value, ctx)
+        except Exception as exc:  # the handler's bug is the finding, not ours
+            error = f"{type(exc).__name__}: {exc}"
+            if (group, meta.id) not in self._raised:
+                self._raised.add((group, meta.id))
+                self.violate("valid-accepted", f"{c.handler_name} raised {error} on a valid "
+                             f"{meta.event} v{meta.version} (key {meta.key!r})", meta.id, group)
+            with contextlib.suppress(BrokerError):
+                d.nack(error=error)
+            return True
+        if first:
+            handled.add(meta.id)
+            if meta.key is not None:
+                last = self._last[group]
+                slot = (topic, meta.key)
+                before = last.get(slot, 0)
+                if meta.seq < before:
+                    self.violate("per-key-order", f"{group} handled {meta.id} after a later "
+                                 f"event of key {meta.key!r} on {topic}", meta.id, group)
+                else:
+                    last[slot] = meta.seq
+            if self.faults.crash(meta.id, group):
+                members[index].crash()
+                members[index] = self._join(c, topic)
+                return False
+            delay = self.faults.delay(meta.id, group)
+            if delay:
+                self._n += 1
+                heapq.heappush(self._acks, (self.broker.now + delay, self._n, d))
+                return True
+        # Timed out or revoked meanwhile: the broker redelivers it.
+        with contextlib.suppress(BrokerError):
+            d.ack()
+        return True
+
+    def _poll_all(self) -> int:
+        polled = 0
+        for c, topic, members in self.members:
+            for i in range(len(members)):
+                batch = members[i].poll(500)
+                polled += len(batch)
+                for d in batch:
+                    if not self._handle(c, topic, members, i, d):
+                        break
+        return polled
+
+    def _due_acks(self) -> None:
+        now = self.broker.now
+        while self._acks and self._acks[0][0] <= now:
+            _, _, d = heapq.heappop(self._acks)
+            # Too late (ack timeout) or its member crashed: the broker redelivers it.
+            with contextlib.suppress(BrokerError):
+                d.ack()
+
+    def _sample_lag(self) -> bool:
+        """Record lag per group; True when every group has settled everything."""
+        metrics = self.broker.metrics()
+        settled = True
+        for p in metrics.partitions:
+            if p.group in self.max_lag:
+                self.max_lag[p.group] = max(self.max_lag[p.group], p.lag)
+                settled = settled and p.lag == 0 and p.in_flight == 0
+        return settled
+
+    def run(self) -> Outcome:
+        step = self.s.step_ms
+        broker, events = self.broker, self.events
+        i, n = 0, len(events)
+        last_at = events[-1].at if events else 0
+        drain = (self.s.faults.ack_timeout_ms + self.s.faults.delay_max_ms + 1_000) * (
+            max((c.max_deliveries for c in self.s.consumers), default=1) + 1)
+        deadline = last_at + drain
+        next_sample = LAG_SAMPLE_MS
+        drained = False
+        while True:
+            now = broker.now
+            while i < n and events[i].at <= now:
+                e = events[i]
+                self._publish(e.id, e.event, e.version, e.key, e.topic, e.payload, e.valid)
+                if self.faults.duplicate(e.id):
+                    self._publish(e.id, e.event, e.version, e.key, e.topic, e.payload, e.valid)
+                i += 1
+                if self.progress is not None and i % 1000 == 0:
+                    self.progress(1000)
+            self._due_acks()
+            polled = self._poll_all()
+            if now >= next_sample:
+                next_sample = now + LAG_SAMPLE_MS
+                self._sample_lag()
+            if i >= n and not polled and not self._acks and self._sample_lag():
+                drained = True
+                break
+            if now > deadline:
+                break
+            target = now + step
+            if not polled and i < n and not self._acks and events[i].at > target:
+                target = events[i].at  # nothing to do until the next event: jump
+            broker.advance(target - now)
+        if self.progress is not None:
+            self.progress(i % 1000)
+        return Outcome(broker, events, self.violations, self.states, self.handled,
+                       self.s.consumers, self.records, list(self.faults.injected), drained,
+                       self.max_lag, self._seq, self.follow_ups)

@@ -1,0 +1,83 @@
+"""The fault schedule: which event is duplicated, which delivery crashes or acks late.
+
+Live runs draw faults from a hash of (seed, kind, event id, group), so a fault does not
+depend on how many others were drawn before it: removing events while shrinking leaves
+the remaining events' faults as they were. Every fault that fires is recorded, and a
+reproducer replays exactly that recorded list.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from accord.sim.scenario import FaultSpec
+
+KINDS = ("duplicate", "crash", "delay")
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """``duplicate``: the producer publishes the event twice. ``crash``: the group's
+    member crashes after handling the event, before acking. ``delay``: the ack comes
+    ``ms`` later (past the ack timeout, the broker redelivers)."""
+
+    kind: str
+    event: str
+    group: str | None = None
+    ms: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "event": self.event}
+        if self.group is not None:
+            out["group"] = self.group
+        if self.kind == "delay":
+            out["ms"] = self.ms
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fault:
+        return cls(str(data["kind"]), str(data["event"]), data.get("group"),
+                   int(data.get("ms", 0)))
+
+
+class Faults:
+    """Drawn from the spec and the seed, or fixed to a given schedule."""
+
+    def __init__(self, spec: FaultSpec, seed: int,
+                 schedule: list[Fault] | None = None) -> None:
+        self.spec = spec
+        self.seed = seed
+        self.fixed = schedule is not None
+        self._table = {(f.kind, f.event, f.group): f for f in schedule or ()}
+        self.injected: list[Fault] = []
+
+    def _draw(self, kind: str, event: str, group: str | None) -> float:
+        text = f"{self.seed}|{kind}|{event}|{group}".encode()
+        return zlib.crc32(text) / 4294967296.0
+
+    def _fires(self, kind: str, p: float, event: str, group: str | None) -> Fault | None:
+        if self.fixed:
+            found = self._table.get((kind, event, group))
+        elif p > 0 and self._draw(kind, event, group) < p:
+            ms = 0
+            if kind == "delay":
+                span = max(1, self.spec.delay_max_ms)
+                ms = 1 + int(self._draw("delay-ms", event, group) * span)
+            found = Fault(kind, event, group, ms)
+        else:
+            found = None
+        if found is not None:
+            self.injected.append(found)
+        return found
+
+    def duplicate(self, event: str) -> bool:
+        return self._fires("duplicate", self.spec.duplicate, event, None) is not None
+
+    def crash(self, event: str, group: str) -> bool:
+        return self._fires("crash", self.spec.crash, event, group) is not None
+
+    def delay(self, event: str, group: str) -> int:
+        found = self._fires("delay", self.spec.delay_p, event, group)
+        return found.ms if found is not None else 0

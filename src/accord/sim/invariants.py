@@ -1,0 +1,144 @@
+"""Invariants checked after a run (the live ones are recorded by the engine as it goes).
+
+Live: ``valid-accepted``, ``per-key-order``, ``contract-valid-outputs``. After the run:
+``no-loss``, ``invalid-dead-lettered``, ``idempotent`` (a second run without faults),
+``replay-equals-live`` (a rebuild from the log) and user invariants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from accord.sim.context import Context, State
+from accord.sim.engine import Outcome, Violation
+from accord.sim.scenario import Scenario
+
+LIVE = ("valid-accepted", "per-key-order", "contract-valid-outputs")
+
+
+def _dead(outcome: Outcome) -> dict[str, set[str]]:
+    """Ids each group dead-lettered."""
+    out: dict[str, set[str]] = {c.group: set() for c in outcome.consumers}
+    for topic in outcome.broker.topics:
+        if topic.endswith(".dlq"):
+            continue
+        for dl in outcome.broker.dead_letters(topic):
+            meta = outcome.records.get((topic, dl.partition, dl.offset))
+            if meta is not None and dl.group in out:
+                out[dl.group].add(meta.id)
+    return out
+
+
+def no_loss(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
+    found = []
+    if not outcome.drained:
+        found.append(Violation("no-loss", "the run did not settle: records were still unacked "
+                               "when the drain time ran out"))
+    for c in outcome.consumers:
+        done = outcome.handled[c.group] | dead[c.group]
+        missing = sorted({m.id for (topic, _, _), m in outcome.records.items()
+                          if topic in c.topics and m.event in c.events and m.id not in done})
+        if missing:
+            found.append(Violation("no-loss", f"{len(missing)} event(s) neither handled nor "
+                                   f"dead-lettered by {c.group}, e.g. {missing[0]}",
+                                   missing[0], c.group))
+    return found
+
+
+def invalid_dead_lettered(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
+    found = []
+    for c in outcome.consumers:
+        for (topic, _, _), m in outcome.records.items():
+            if topic in c.topics and m.event in c.events and not m.valid \
+                    and m.id not in dead[c.group]:
+                found.append(Violation("invalid-dead-lettered", f"invalid {m.event} v{m.version}"
+                                       f" {m.id} was not dead-lettered by {c.group}", m.id,
+                                       c.group))
+                break
+    return found
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def first_difference(a: dict[str, Any], b: dict[str, Any]) -> str:
+    for key in sorted(set(a) | set(b)):
+        if a.get(key) != b.get(key):
+            return f"{key!r}: {_short(a.get(key, '<absent>'))} vs {_short(b.get(key, '<absent>'))}"
+    return "none"
+
+
+def idempotent(outcome: Outcome, baseline: Outcome) -> list[Violation]:
+    found = []
+    for c in outcome.consumers:
+        live = outcome.states[c.group].snapshot()
+        once = baseline.states[c.group].snapshot()
+        if live != once:
+            found.append(Violation("idempotent", f"{c.group}'s state with faults differs from "
+                                   "the run without duplicates or crashes (with faults vs "
+                                   f"without) at {first_difference(live, once)}",
+                                   None, c.group))
+    return found
+
+
+def replay_equals_live(outcome: Outcome) -> list[Violation]:
+    """Rebuild each event-sourced group's state by folding its handler over the log."""
+    found = []
+    for c in outcome.consumers:
+        if not (c.event_sourced or c.handler_name == "model:projection"):
+            continue
+        state = State()
+        for topic in c.topics:
+            for partition in range(outcome.broker.topic_config(topic).partitions):
+                for record in outcome.broker.records(topic, partition):
+                    meta = outcome.records.get((topic, partition, record.offset))
+                    if meta is None or not meta.valid or meta.event not in c.events:
+                        continue
+                    ctx = Context(meta.event, meta.version, meta.key, 1, meta.id, c.service,
+                                  c.group, state, lambda *args: None)
+                    try:
+                        c.handler(record.value, ctx)
+                    except Exception:  # valid-accepted reports handler errors
+                        continue
+        rebuilt, live = state.snapshot(), outcome.states[c.group].snapshot()
+        if rebuilt != live:
+            found.append(Violation("replay-equals-live", f"rebuilding {c.group} from the log "
+                                   f"differs from its live state (rebuilt vs live) at "
+                                   f"{first_difference(rebuilt, live)}", None, c.group))
+    return found
+
+
+def user_invariant(name: str, check: Callable[..., object], outcome: Outcome) -> list[Violation]:
+    """A user callable gets the outcome; it returns None/True, or False/messages."""
+    try:
+        result = check(outcome)
+    except Exception as exc:
+        return [Violation(name, f"raised {type(exc).__name__}: {exc}")]
+    if result is None or result is True:
+        return []
+    if result is False:
+        return [Violation(name, "returned False")]
+    messages = [result] if isinstance(result, str) else list(result)  # type: ignore[call-overload]
+    return [Violation(name, str(m)) for m in messages]
+
+
+def check(scenario: Scenario, outcome: Outcome,
+          baseline: Callable[[], Outcome] | None) -> list[Violation]:
+    """Every violation of the scenario's invariants, live ones first."""
+    wanted = set(scenario.invariants)
+    found = [v for v in outcome.violations if v.invariant in wanted]
+    dead = _dead(outcome)
+    if "no-loss" in wanted:
+        found += no_loss(outcome, dead)
+    if "invalid-dead-lettered" in wanted:
+        found += invalid_dead_lettered(outcome, dead)
+    if "idempotent" in wanted and baseline is not None:
+        found += idempotent(outcome, baseline())
+    if "replay-equals-live" in wanted:
+        found += replay_equals_live(outcome)
+    for name, fn in scenario.user_invariants:
+        found += user_invariant(name, fn, outcome)
+    return found

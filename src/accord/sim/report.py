@@ -1,0 +1,140 @@
+"""What a run reports: broker metrics in virtual time, SLO checks, text and JSON.
+
+The JSON holds virtual-time figures only, so the same seed gives the same bytes;
+wall-clock figures go in the text output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from accord.sim.engine import Outcome, Violation
+from accord.sim.faults import Fault
+
+
+def _percentile(histogram: dict[int, int], percent: int) -> int:
+    total = sum(histogram.values())
+    if not total:
+        return 0
+    rank = max(1, -(-total * percent // 100))
+    seen = 0
+    for value, count in sorted(histogram.items()):
+        seen += count
+        if seen >= rank:
+            return value
+    return max(histogram)
+
+
+def metrics_of(outcome: Outcome) -> dict[str, Any]:
+    """Throughput, latency percentiles, lag, redeliveries and DLQ, all in virtual time."""
+    m = outcome.broker.metrics()
+    histogram: Counter[int] = Counter()
+    topics: dict[str, Any] = {}
+    dead: Counter[str] = Counter()
+    redelivered = 0
+    for name, t in sorted(m.topics.items()):
+        if name.endswith(".dlq"):
+            continue
+        histogram.update(t.latency.histogram)
+        dead.update(t.dead_lettered)
+        redelivered += t.redelivered
+        topics[name] = {"published": t.published, "delivered": t.delivered,
+                        "redelivered": t.redelivered, "acked": t.consumed,
+                        "dead_lettered": dict(sorted(t.dead_lettered.items()))}
+    hist = dict(histogram)
+    seconds = max(m.now, 1) / 1000
+    published = outcome.published
+    return {
+        "events": len(outcome.events),
+        "published": published,
+        "follow_ups": outcome.follow_ups,
+        "virtual_ms": m.now,
+        "throughput_per_s": round(len(outcome.events) / seconds, 1),
+        "latency_ms": {"p50": _percentile(hist, 50), "p95": _percentile(hist, 95),
+                       "p99": _percentile(hist, 99), "max": max(hist, default=0)},
+        "max_lag": dict(sorted(outcome.max_lag.items())),
+        "redelivered": redelivered,
+        "dead_lettered": dict(sorted(dead.items())),
+        "dlq_rate": round(sum(dead.values()) / published, 6) if published else 0.0,
+        "faults": dict(sorted(Counter(f.kind for f in outcome.injected).items())),
+        "topics": topics,
+    }
+
+
+def check_slo(slo: dict[str, float], metrics: dict[str, Any]) -> list[Violation]:
+    found = []
+    p99 = metrics["latency_ms"]["p99"]
+    if "p99_latency" in slo and p99 > slo["p99_latency"]:
+        found.append(Violation("slo:p99_latency", f"p99 latency {p99} ms > "
+                               f"{int(slo['p99_latency'])} ms"))
+    if "max_lag" in slo:
+        for group, lag in metrics["max_lag"].items():
+            if lag > slo["max_lag"]:
+                found.append(Violation("slo:max_lag", f"{group} lag reached {lag} > "
+                                       f"{int(slo['max_lag'])}", None, group))
+    if "dlq_rate" in slo and metrics["dlq_rate"] > slo["dlq_rate"]:
+        found.append(Violation("slo:dlq_rate", f"DLQ rate {metrics['dlq_rate']} > "
+                               f"{slo['dlq_rate']}"))
+    return found
+
+
+@dataclass
+class Report:
+    """``ok`` when every invariant and SLO holds; ``repro`` names the reproducer file."""
+
+    seed: int
+    scenario: str
+    violations: list[Violation]
+    metrics: dict[str, Any]
+    faults: list[Fault] = field(default_factory=list)
+    repro: str | None = None
+    shrunk: tuple[int, int] | None = None  # (events, faults) in the reproducer
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def to_json(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "seed": self.seed, "ok": self.ok,
+                "violations": [v.to_json() for v in self.violations],
+                "metrics": self.metrics, "repro": self.repro,
+                "shrunk": None if self.shrunk is None else
+                {"events": self.shrunk[0], "faults": self.shrunk[1]}}
+
+    def json_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2, sort_keys=True)
+
+    def text(self, wall_s: float | None = None, cpu_s: float | None = None) -> str:
+        m = self.metrics
+        lat = m["latency_ms"]
+        lines = [
+            f"scenario {self.scenario} (seed {self.seed}): {m['events']} events, "
+            f"{m['published']} records ({m['follow_ups']} follow-ups), "
+            f"{m['virtual_ms'] / 1000:.1f} s virtual",
+            f"  latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, "
+            f"max {lat['max']} ms",
+            "  max lag " + (", ".join(f"{g} {n}" for g, n in m["max_lag"].items()) or "-"),
+            f"  redelivered {m['redelivered']}, dead-lettered "
+            + (", ".join(f"{n} {r}" for r, n in m["dead_lettered"].items()) or "0")
+            + f" (rate {m['dlq_rate']})",
+            "  faults " + (", ".join(f"{n} {k}" for k, n in m["faults"].items()) or "none"),
+        ]
+        if wall_s is not None and cpu_s is not None:
+            rate = m["events"] / wall_s if wall_s else 0.0
+            lines.append(f"  wall {wall_s:.2f} s, CPU {cpu_s:.2f} s ({rate:,.0f} events/s wall)")
+        if self.ok:
+            lines.append("ok: every invariant and SLO holds")
+        else:
+            lines.append(f"FAILED: {len(self.violations)} violation(s)")
+            for v in self.violations:
+                where = " ".join(x for x in (v.group and f"[{v.group}]",
+                                             v.event and f"event {v.event}") if x)
+                lines.append(f"  {v.invariant}: {v.message}" + (f" ({where})" if where else ""))
+            if self.repro:
+                assert self.shrunk is not None
+                lines.append(f"reproducer: {self.repro} ({self.shrunk[0]} events, "
+                             f"{self.shrunk[1]} faults); run `accord sim replay {self.repro}`")
+        return "\n".join(lines)

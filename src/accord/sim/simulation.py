@@ -1,0 +1,162 @@
+"""The Python API: ``Simulation(scenario).run()``; also writes and replays reproducers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from accord.errors import Location
+from accord.registry import Registry, SourceMap, load_registry
+from accord.registry.yamlio import load_yaml
+from accord.sim import invariants
+from accord.sim.engine import Engine, Outcome, Violation
+from accord.sim.faults import Fault, Faults
+from accord.sim.generators import SimEvent, generate
+from accord.sim.report import Report, check_slo, metrics_of
+from accord.sim.scenario import Scenario, ScenarioError, load_scenario, parse_scenario, topic_of
+from accord.sim.shrink import shrink
+from accord.sim.validation import Validators
+
+
+def _project() -> tuple[Registry, Path]:
+    from accord.config import find_config
+
+    config = find_config()
+    return load_registry(str(config.registry)), config.base
+
+
+class Simulation:
+    """One scenario, ready to run.
+
+    ``scenario`` is a file path, a mapping shaped like a scenario file, or a parsed
+    `Scenario`. ``seed`` and ``events`` override the file's. Handlers are imported with
+    ``base`` (default: the project root) on ``sys.path``.
+    """
+
+    def __init__(self, scenario: str | Path | dict[str, Any] | Scenario, *,
+                 seed: int | None = None, events: int | None = None,
+                 registry: Registry | None = None, base: str | Path | None = None,
+                 fixed_events: list[SimEvent] | None = None,
+                 schedule: list[Fault] | None = None) -> None:
+        if isinstance(scenario, Scenario):
+            self.scenario = scenario
+        else:
+            if registry is None or base is None:
+                found_registry, found_base = _project()
+                registry = registry or found_registry
+                base = base or found_base
+            base_path = Path(base)
+            if isinstance(scenario, dict):
+                self.scenario = parse_scenario(scenario, SourceMap("<scenario>"), registry,
+                                               base_path, seed, events)
+            else:
+                loaded = load_scenario(scenario, registry, base_path)
+                self.scenario = parse_scenario(loaded.raw, _source(scenario), registry,
+                                               base_path, seed, events) \
+                    if seed is not None or events is not None else loaded
+        self.validators = Validators(self.scenario.registry)
+        self.fixed_events = fixed_events
+        self.schedule = schedule
+
+    def events(self) -> list[SimEvent]:
+        if self.fixed_events is not None:
+            return self.fixed_events
+        return list(generate(self.scenario, self.validators))
+
+    def _outcome(self, events: list[SimEvent], schedule: list[Fault] | None,
+                 progress: Callable[[int], None] | None = None) -> tuple[Outcome,
+                                                                         list[Violation]]:
+        s = self.scenario
+        outcome = Engine(s, events, Faults(s.faults, s.seed, schedule), self.validators,
+                         progress=progress).run()
+
+        def baseline() -> Outcome:
+            return Engine(s, events, Faults(s.faults, s.seed, []), self.validators).run()
+
+        return outcome, invariants.check(s, outcome, baseline if outcome.injected else None)
+
+    def run(self, *, shrink_to: str | Path | None = None,
+            progress: Callable[[int], None] | None = None) -> Report:
+        """Run once; on a violation, shrink and write a reproducer when ``shrink_to`` is set."""
+        events = self.events()
+        outcome, violations = self._outcome(events, self.schedule, progress)
+        metrics = metrics_of(outcome)
+        violations += check_slo(self.scenario.slo, metrics)
+        report = Report(self.scenario.seed, self.scenario.file, violations, metrics,
+                        outcome.injected)
+        broken = [v for v in violations if not v.invariant.startswith("slo:")]
+        if broken and shrink_to is not None:
+            name = broken[0].invariant
+            small, faults = self.shrink(events, outcome.injected, name)
+            write_repro(Path(shrink_to), self.scenario, small, faults, broken[0])
+            report.repro, report.shrunk = str(shrink_to), (len(small), len(faults))
+        return report
+
+    def shrink(self, events: list[SimEvent], faults: list[Fault],
+               invariant: str) -> tuple[list[SimEvent], list[Fault]]:
+        """The smallest events and fault schedule that still break ``invariant``."""
+
+        def fails(es: list[SimEvent], fs: list[Fault]) -> bool:
+            _, found = self._outcome(es, fs)
+            return any(v.invariant == invariant for v in found)
+
+        return shrink(events, faults, fails)
+
+
+def _source(path: str | Path) -> SourceMap:
+    return load_yaml(Path(path).read_bytes(), str(path))[1]
+
+
+def write_repro(path: Path, scenario: Scenario, events: list[SimEvent], faults: list[Fault],
+                violation: Violation) -> None:
+    raw = {k: v for k, v in scenario.raw.items() if k not in ("seed", "events", "duration")}
+    data = {
+        "seed": scenario.seed,
+        "violation": violation.to_json(),
+        "scenario": raw,
+        "events": [e.to_json() for e in events],
+        "faults": [f.to_json() for f in faults],
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def load_repro(path: str | Path, registry: Registry | None = None,
+               base: Path | None = None) -> Simulation:
+    """A Simulation that re-runs a reproducer's events and faults exactly."""
+    file = str(path)
+    try:
+        data, source = load_yaml(Path(path).read_bytes(), file)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read reproducer: {exc.strerror}", Location(file)) from None
+    if not isinstance(data, dict) or not {"seed", "scenario", "events", "faults"} <= set(data):
+        raise ScenarioError("a reproducer has the keys seed, scenario, events and faults",
+                            source.locate(""))
+    if registry is None or base is None:
+        found_registry, found_base = _project()
+        registry, base = registry or found_registry, base or found_base
+    inner = SourceMap(file, {k[len("/scenario"):]: v for k, v in source.marks.items()
+                             if k.startswith("/scenario")})
+    scenario = parse_scenario(data["scenario"], inner, registry, base, int(data["seed"]),
+                              len(data["events"]) or 1)
+    validators = Validators(registry)
+    events = []
+    for i, e in enumerate(data["events"]):
+        try:
+            contract = registry.get(e["event"])
+            if contract is None:
+                raise KeyError(e["event"])
+            events.append(SimEvent(str(e["id"]), int(e["at"]), e["event"], int(e["version"]),
+                                   e.get("key"), topic_of(contract), e["payload"],
+                                   validators.is_valid(e["event"], int(e["version"]),
+                                                       e["payload"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ScenarioError(f"malformed event: {exc}", source.locate(f"/events/{i}")) \
+                from None
+    try:
+        schedule = [Fault.from_json(f) for f in data["faults"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"malformed fault: {exc}", source.locate("/faults")) from None
+    return Simulation(scenario, fixed_events=events, schedule=schedule)
