@@ -187,6 +187,37 @@ def gen_python(out: str, package: str, style: str, check: bool) -> int:
     return gen.run(out, package, style, check)
 
 
+@cli.group("sim")
+def sim_group() -> None:
+    """Simulate producers and consumers through the embedded broker, with faults."""
+
+
+@sim_group.command("run")
+@click.argument("scenario", default="scenarios/shop.yaml", type=click.Path(dir_okay=False))
+@click.option("--seed", type=int, help="Override the scenario's seed.")
+@click.option("--events", type=click.IntRange(min=1), help="Override the number of events.")
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+@click.option("--repro", type=click.Path(dir_okay=False),
+              help="Where a violation's shrunk reproducer goes (default: "
+              "SCENARIO.repro.yaml).")
+def sim_run(scenario: str, seed: int | None, events: int | None, fmt: str,
+            repro: str | None) -> int:
+    """Run SCENARIO; exit 1 on a broken invariant or SLO, with a shrunk reproducer."""
+    from accord.commands import sim
+
+    return sim.run(scenario, seed, events, fmt, repro)
+
+
+@sim_group.command("replay")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+def sim_replay(file: str, fmt: str) -> int:
+    """Re-run a reproducer's events and faults exactly."""
+    from accord.commands import sim
+
+    return sim.replay(file, fmt)
+
+
 @cli.group("schema")
 def schema_group() -> None:
     """Print Accord's own JSON Schemas, for editors (yaml-language-server)."""
