@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -28,8 +29,7 @@ def run(scenario: str, seed: int | None, events: int | None, fmt: str,
     target = repro or str(Path(scenario).with_suffix("")) + ".repro.yaml"
     count = sim.scenario.events or 0
     if fmt == "text" and count >= PROGRESS_FROM:
-        with click.progressbar(length=count, label="simulating", file=click.get_text_stream(
-                "stderr")) as bar:
+        with click.progressbar(length=count, label="simulating", file=sys.stderr) as bar:
             report = sim.run(shrink_to=target, progress=bar.update)
     else:
         report = sim.run(shrink_to=target)

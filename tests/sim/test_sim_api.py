@@ -1,0 +1,49 @@
+"""The Python API and the example scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from accord.cli import main
+from accord.sim import Simulation
+from tests.sim.sim_support import REPO, registry, scenario
+
+
+def test_example_scenario_passes(at_repo: Path, capsys: object) -> None:
+    assert main(["sim", "run", "scenarios/shop.yaml", "--events", "400"]) == 0
+
+
+def test_python_api_reports_metrics() -> None:
+    report = Simulation(scenario({"service": "analytics", "group": "analytics",
+                                  "model": "projection"},
+                                 invariants=["no-loss", "replay-equals-live", "idempotent"],
+                                 faults={"duplicate": 0.1, "crash": 0.02}),
+                        registry=registry(), base=REPO).run()
+    assert report.ok, report.violations
+    assert report.metrics["events"] == 150
+    assert report.metrics["faults"]["duplicate"] > 0
+    assert report.metrics["latency_ms"]["p99"] >= report.metrics["latency_ms"]["p50"]
+
+
+def test_same_seed_gives_byte_identical_json(at_repo: Path, capsys: object) -> None:
+    outputs = []
+    for _ in range(2):
+        code = main(["sim", "run", "scenarios/shop.yaml", "--events", "300", "--seed", "11",
+                     "--format", "json"])
+        assert code == 0
+        outputs.append(capsys.readouterr().out)  # type: ignore[attr-defined]
+    assert outputs[0] == outputs[1]
+    assert '"ok": true' in outputs[0]
+    other = main(["sim", "run", "scenarios/shop.yaml", "--events", "300", "--seed", "12",
+                  "--format", "json"])
+    assert other == 0
+    assert capsys.readouterr().out != outputs[0]  # type: ignore[attr-defined]
+
+
+def test_slo_breach_fails_the_run() -> None:
+    report = Simulation(scenario({"service": "analytics", "group": "analytics",
+                                  "model": "recorder"},
+                                 faults={"delay": {"p": 0.5, "max": "2s"}},
+                                 slo={"p99_latency": "100ms"}),
+                        registry=registry(), base=REPO).run()
+    assert [v.invariant for v in report.violations] == ["slo:p99_latency"]
