@@ -171,6 +171,9 @@ def test_site_in_chromium(browser: Any, server: str) -> None:
     for expected in ("order-service", "email-service", "Version 2", "Changes from version 1",
                      "Deprecated", "shipping_address"):
         assert expected in text, expected
+    # Schemas and examples carry the theme's copy button (its class changed across versions).
+    copy = "button.md-code__button[data-md-type=copy], button.md-clipboard"
+    assert len(browser.find_elements(By.CSS_SELECTOR, copy)) >= 3
     shoot(browser, "event-page.png")
     assert not offsite_resources(browser, server)
 
