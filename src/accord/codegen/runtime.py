@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import enum
+import importlib
 import json
 import re
 import uuid as _uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Final, TypeAlias
 
@@ -334,6 +335,24 @@ def any_of(value: object, options: Sequence[Callable[[object], object]]) -> Any:
         except ValidationError:
             continue
     raise ValidationError("anyOf", "no option of the anyOf accepted the value")
+
+
+class LazyClasses(Mapping[tuple[str, int], Any]):
+    """(event, version) -> class; a domain module is imported when first asked for."""
+
+    def __init__(self, package: str, where: dict[tuple[str, int], tuple[str, str]]) -> None:
+        self._package = package
+        self._where = where
+
+    def __getitem__(self, key: tuple[str, int]) -> Any:
+        module, name = self._where[key]
+        return getattr(importlib.import_module(f"{self._package}.{module}"), name)
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
 
 
 def dump(value: object) -> Any:

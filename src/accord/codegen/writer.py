@@ -44,28 +44,48 @@ def _finish(text: str) -> str:
 
 
 def _init(package: str, source: str, style: str, modules: list[m.ModuleDef]) -> str:
+    """The package's `__init__`: every class by name, but a domain module is imported only
+    when one of its names is first used (PEP 562), so a large registry imports fast."""
     lines = [*header(source, style, []),
              *docstring(f"Event classes for the contracts of {source!r}.", ""), "",
-             "from __future__ import annotations", "", "import typing as _t", "",
-             "from ._runtime import ABSENT, Absent, ValidationError"]
-    exported: list[str] = []
-    events: list[tuple[str, int, str]] = []
+             "from __future__ import annotations", "", "import importlib as _importlib",
+             "import typing as _t", "",
+             "from ._runtime import ABSENT, Absent, LazyClasses, ValidationError", "",
+             "if _t.TYPE_CHECKING:"]
+    where: dict[str, str] = {}
+    events: list[tuple[str, int, str, str]] = []
     for module in modules:
         names = sorted(c.name for c in module.classes if c.event is not None)
         names += sorted(module.latest)
         if names:
-            lines.append(f"from .{module.name} import (")
-            lines += [f"    {n}," for n in sorted(names)]
-            lines.append(")")
-            exported += names
-        events += [(c.event.event, c.event.version, c.name) for c in module.classes
+            lines.append(f"    from .{module.name} import (")
+            lines += [f"        {n}," for n in sorted(names)]
+            lines.append("    )")
+            where.update((n, module.name) for n in names)
+        events += [(c.event.event, c.event.version, module.name, c.name) for c in module.classes
                    if c.event is not None]
+    if not where:
+        lines.append("    pass")
     lines += ["", "__all__ = [", *[f"    {n!r}," for n in sorted_names(
-                  [*exported, "ABSENT", "Absent", "EVENTS", "ValidationError"])],
-              "]", "",
-              "EVENTS: dict[tuple[str, int], _t.Any] = {"]
-    lines += [f"    ({event!r}, {version!r}): {cls}," for event, version, cls in sorted(events)]
-    lines += ["}", '"""Every event class, by (event name, version)."""']
+                  [*where, "ABSENT", "Absent", "EVENTS", "ValidationError"])], "]", "",
+              "_WHERE: dict[str, str] = {", *[f"    {n!r}: {w!r}," for n, w in sorted(
+                  where.items())], "}",
+              "_MODULES = frozenset({" + ", ".join(repr(mod.name) for mod in modules) + "})",
+              "", "EVENTS: _t.Mapping[tuple[str, int], _t.Any] = LazyClasses(__name__, {"]
+    lines += [f"    ({event!r}, {version!r}): ({module!r}, {cls!r}),"
+              for event, version, module, cls in sorted(events)]
+    lines += ["})", '"""Every event class, by (event name, version)."""', "", "",
+              "def __getattr__(name: str) -> _t.Any:",
+              "    if name in _MODULES:",
+              "        return _importlib.import_module(f'.{name}', __name__)",
+              "    module = _WHERE.get(name)",
+              "    if module is None:",
+              "        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')",
+              "    value = getattr(_importlib.import_module(f'.{module}', __name__), name)",
+              "    globals()[name] = value",
+              "    return value", "", "",
+              "def __dir__() -> list[str]:",
+              "    return sorted({*globals(), *_WHERE, *_MODULES})"]
     return _finish("\n".join(lines) + "\n")
 
 
