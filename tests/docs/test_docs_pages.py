@@ -149,20 +149,22 @@ def test_reliance_from_expectation_files(tmp_path: Path, registry: Registry) -> 
             "event": "orders.OrderPlaced", "version": 2,
             "fields": {"customer.email": [{"matcher": "regex", "pattern": ".+@.+",
                                            "example": "a@b.c", "tests": ["t::a"]}]},
-            "observed": {"order_id": ["t::a"], "customer.email": ["t::a"]},
+            "observed": {"order_id": ["t::a"], "customer.email": ["t::a"], "gone": ["t::a"]},
             "tests": ["t::a"],
         }],
     }))
     (folder / "broken.json").write_text("{not json")
     reliance = read_reliance(folder)
     assert reliance.for_version("orders.OrderPlaced", 2) == {
-        "customer.email": {"email-service": "tested"}, "order_id": {"email-service": "reads"}}
+        "customer.email": {"email-service": "tested"}, "order_id": {"email-service": "reads"},
+        "gone": {"email-service": "reads"}}
     assert len(reliance.problems) == 1 and "broken.json" in reliance.problems[0]
     page = generate_pages(registry, reliance=reliance)["catalog/events/orders/OrderPlaced.md"]
     v2 = page.split("## Version 1")[0]
     assert "### Who relies on which field (v2)" in v2
     assert "| `customer.email` | email-service | tested |" in v2
     assert "<td>email-service (tested)</td>" in v2
+    assert "| `gone` **(not in this version)** | email-service | reads |" in v2
 
 
 def test_reliance_tolerates_a_missing_folder(tmp_path: Path) -> None:

@@ -127,13 +127,16 @@ def _version(catalog: Catalog, contract: Contract, version: ContractVersion, pag
     lines = ["", f"## Version {n}", "", f"Status: **{html(version.status)}**.{latest}",
              banner(version)]
     relied = reliance.for_version(contract.event, n)
-    lines += ["", f"### Fields (v{n})",
-              field_table(fields(version.resolved), relied, version is contract.latest)]
+    rows = fields(version.resolved)
+    lines += ["", f"### Fields (v{n})", field_table(rows, relied, version is contract.latest)]
     if relied:
+        known = {row.path for row in rows}
         lines += ["", f"### Who relies on which field (v{n})", "",
                   "| field | consumer | how |", "|---|---|---|"]
         for path, users in sorted(relied.items()):
-            lines += [f"| {code(path)} | {text(c)} | {how} |" for c, how in sorted(users.items())]
+            # A field the schema does not declare is worth a warning to both teams.
+            where = code(path) + ("" if path in known else " **(not in this version)**")
+            lines += [f"| {where} | {text(c)} | {how} |" for c, how in sorted(users.items())]
     elif contract.consumers:
         lines += ["", f"*No consumer of v{n} has recorded expectations yet "
                   "(the Accord pytest plugin writes them).*"]
