@@ -21,6 +21,15 @@ from accord.registry.model import Contract, ContractVersion
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "contracts"
 HOSTILE = Path(__file__).resolve().parent / "registries" / "hostile"
+PACKAGES = {
+    "example_dc": ("example", "dataclasses"),
+    "example_pd": ("example", "pydantic"),
+    "hostile_dc": ("hostile", "dataclasses"),
+    "hostile_pd": ("hostile", "pydantic"),
+    "corpus_dc": ("corpus", "dataclasses"),
+    "corpus_pd": ("corpus", "pydantic"),
+}
+"""The packages the session generates: name -> (registry, style)."""
 
 
 def generate(registry: Registry, out: Path, package: str, style: str = "dataclasses") -> Path:

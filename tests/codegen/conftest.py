@@ -8,16 +8,7 @@ from pathlib import Path
 import pytest
 
 from accord.registry import Registry, load_registry
-from tests.codegen.codegen_support import EXAMPLE, HOSTILE, REPO, generate
-
-PACKAGES = {
-    "example_dc": ("example", "dataclasses"),
-    "example_pd": ("example", "pydantic"),
-    "hostile_dc": ("hostile", "dataclasses"),
-    "hostile_pd": ("hostile", "pydantic"),
-    "corpus_dc": ("corpus", "dataclasses"),
-    "corpus_pd": ("corpus", "pydantic"),
-}
+from tests.codegen.codegen_support import EXAMPLE, HOSTILE, PACKAGES, REPO, generate
 
 
 @pytest.fixture(scope="session")

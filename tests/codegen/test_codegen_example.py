@@ -14,8 +14,7 @@ import pytest
 
 from accord.codegen import generate_python
 from accord.registry import Registry
-from tests.codegen.codegen_support import REPO, load_package, same
-from tests.codegen.conftest import PACKAGES
+from tests.codegen.codegen_support import PACKAGES, REPO, load_package, same
 
 BIN = Path(sys.executable).parent
 
