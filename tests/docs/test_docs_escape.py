@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from accord.docs.escape import code, front_matter, html, mermaid_label, slug, text
+from accord.docs.escape import attr, code, front_matter, html, mermaid_label, slug, text
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -68,3 +68,7 @@ def test_front_matter_title_is_escaped_yaml() -> None:
     assert matter.startswith("---\n") and matter.endswith("---\n\n")
     title = yaml.safe_load(matter.split("---")[1])["title"]
     assert title == "Channel &lt;svg onload=&quot;x()&quot;&gt; &amp; more"
+
+
+def test_attr_escapes_quotes() -> None:
+    assert attr('x" onmouseover="y') == "x&quot; onmouseover=&quot;y"

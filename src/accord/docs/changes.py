@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from accord.docs.escape import code, html, raw_block
+from accord.docs.escape import attr, code, html, raw_block
 from accord.governance.annotations import ANNOTATIONS
 from accord.governance.compat import Change, check_compatibility
 from accord.registry import Contract, ContractVersion, Policy
@@ -83,7 +83,7 @@ def section(found: VersionChanges, kinds_page: str | None) -> list[str]:
         for change in found.changes:
             kind = f"<code>{html(change.kind)}</code>"
             if kinds_page is not None:
-                kind = f'<a href="{html(kinds_page)}#{html(change.kind)}">{kind}</a>'
+                kind = f'<a href="{attr(kinds_page)}#{attr(change.kind)}">{kind}</a>'
             rows.append(
                 f"<tr><td>{kind}</td><td><code>{html(change.path or '/')}</code></td>"
                 f"<td>{effect(change.breaks_backward)}</td>"

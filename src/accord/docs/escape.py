@@ -59,6 +59,11 @@ def html(value: object) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def attr(value: object) -> str:
+    """``value`` for a double-quoted HTML attribute."""
+    return html(value).replace('"', "&quot;")
+
+
 def slug(name: str) -> str:
     """A file-name-safe, case-preserving slug; a hash keeps lossy slugs distinct."""
     cleaned = _SLUG_UNSAFE.sub("-", name).strip("-.")
