@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 JSON = Any
 
@@ -51,17 +51,21 @@ class State:
         return data
 
 
-Publish = Callable[[str, JSON, "str | None", "int | None"], None]
+class Sink(Protocol):
+    """Where ``ctx.publish`` goes: the engine (or nowhere, when replaying a log)."""
+
+    def emit(self, ctx: Context, event: str, payload: JSON, key: str | None,
+             version: int | None) -> None: ...
 
 
 class Context:
     """The ``ctx`` of ``handler(event, ctx)``."""
 
-    __slots__ = ("_publish", "attempt", "event", "group", "id", "key", "service", "state",
+    __slots__ = ("_sink", "attempt", "emitted", "event", "group", "id", "key", "service", "state",
                  "version")
 
     def __init__(self, event: str, version: int, key: str | None, attempt: int, ident: str,
-                 service: str, group: str, state: State, publish: Publish) -> None:
+                 service: str, group: str, state: State, sink: Sink | None) -> None:
         self.event = event
         self.version = version
         self.key = key
@@ -70,9 +74,11 @@ class Context:
         self.service = service
         self.group = group
         self.state = state
-        self._publish = publish
+        self._sink = sink
+        self.emitted = 0  # how many follow-ups this handling published: their ids
 
     def publish(self, event: str, payload: JSON, *, key: str | None = None,
                 version: int | None = None) -> None:
         """Emit a follow-up event; it is validated against its contract (latest by default)."""
-        self._publish(event, payload, key, version)
+        if self._sink is not None:
+            self._sink.emit(self, event, payload, key, version)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from accord.sim.context import Context, State
 from accord.sim.faults import Faults
 from accord.sim.generators import SimEvent
 from accord.sim.scenario import ConsumerSpec, Scenario, topic_of
-from accord.sim.validation import Validators
+from accord.sim.validation import Validators, canonical
 
 DEFAULT_PARTITIONS = 4
 LAG_SAMPLE_MS = 1_000
@@ -94,6 +95,8 @@ class Engine:
         self._n = 0
         self._seq = 0
         self.follow_ups = 0
+        self._key_fields: dict[str, str | None] = {}
+        self._handler_names = {c.group: c.handler_name for c in scenario.consumers}
         self.max_lag: dict[str, int] = {c.group: 0 for c in scenario.consumers}
         topics = {e.topic for e in events} | set(scenario.partitions)
         for c in scenario.consumers:
@@ -105,6 +108,13 @@ class Engine:
             for topic in c.topics:
                 self.members.append((c, topic, [self._join(c, topic)
                                                  for _ in range(c.instances)]))
+
+    def _key_field(self, event: str) -> str | None:
+        field_ = self._key_fields.get(event, "")
+        if field_ == "":
+            contract = self.s.registry.get(event)
+            field_ = self._key_fields[event] = contract.key if contract else None
+        return field_
 
     def _topic(self, name: str) -> None:
         if name not in self.broker.topics:
@@ -123,41 +133,41 @@ class Engine:
             self.violations.append(Violation(invariant, message, event, group))
 
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
-                 payload: Any, valid: bool) -> None:
-        result = self.broker.publish(topic, payload, key=key)
+                 text: str, valid: bool) -> None:
+        # Published as bytes: the text is already canonical JSON (and the memo's key), so
+        # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
+        result = self.broker.publish(topic, text.encode(), key=key)
         self._seq += 1
         self.records[(topic, result.partition, result.offset)] = Meta(
             ident, event, version, key, valid, self._seq)
 
-    def _emit_for(self, parent: str, c: ConsumerSpec) -> Callable[..., None]:
-        count = [0]
-
-        def emit(event: str, payload: Any, key: str | None, version: int | None) -> None:
-            count[0] += 1
-            ident = f"{parent}>{c.group}.{count[0]}"
-            contract = self.s.registry.get(event)
-            if contract is None:
-                self.violate("contract-valid-outputs", f"{c.handler_name} published unknown "
-                             f"event {event!r}", parent, c.group)
-                return
-            number = version or (contract.latest_active() or contract.latest).number
-            valid = self.validators.is_valid(event, number, payload)
-            if not valid:
-                self.violate("contract-valid-outputs", f"{c.handler_name} published an invalid "
-                             f"{event} v{number}: {self.validators.why(event, number, payload)}",
-                             parent, c.group)
-                return
-            if not self.publish_outputs:
-                return
-            if key is None and contract.key and isinstance(payload, dict):
-                found = payload.get(contract.key)
-                key = found if isinstance(found, str) else None
-            topic = topic_of(contract)
-            self._topic(topic)
-            self.follow_ups += 1
-            self._publish(ident, event, number, key, topic, payload, True)
-
-        return emit
+    def emit(self, ctx: Context, event: str, payload: Any, key: str | None,
+             version: int | None) -> None:
+        """``ctx.publish``: validate a follow-up event against its contract, then publish."""
+        ctx.emitted += 1
+        ident = f"{ctx.id}>{ctx.group}.{ctx.emitted}"
+        handler = self._handler_names[ctx.group]
+        contract = self.s.registry.get(event)
+        if contract is None:
+            self.violate("contract-valid-outputs", f"{handler} published unknown event "
+                         f"{event!r}", ctx.id, ctx.group)
+            return
+        number = version or (contract.latest_active() or contract.latest).number
+        text = canonical(payload)
+        if not self.validators.is_valid(event, number, payload, text):
+            self.violate("contract-valid-outputs", f"{handler} published an invalid {event} "
+                         f"v{number}: {self.validators.why(event, number, payload)}",
+                         ctx.id, ctx.group)
+            return
+        if not self.publish_outputs:
+            return
+        if key is None and contract.key and isinstance(payload, dict):
+            found = payload.get(contract.key)
+            key = found if isinstance(found, str) else None
+        topic = topic_of(contract)
+        self._topic(topic)
+        self.follow_ups += 1
+        self._publish(ident, event, number, key, topic, text, True)
 
     def _handle(self, c: ConsumerSpec, topic: str, members: list[Consumer], index: int,
                 d: Delivery) -> bool:
@@ -167,16 +177,16 @@ class Engine:
             d.ack()  # not addressed to this service: a real consumer skips it
             return True
         if not meta.valid:
-            why = self.validators.why(meta.event, meta.version, d.value)
+            why = self.validators.why(meta.event, meta.version, json.loads(d.value))
             d.reject(error=f"schema: {why}")
             return True
         group = c.group
         handled = self.handled[group]
         first = meta.id not in handled
         ctx = Context(meta.event, meta.version, meta.key, d.attempt, meta.id, c.service, group,
-                      self.states[group], self._emit_for(meta.id, c))
+                      self.states[group], self)
         try:
-            c.handler(d.value, ctx)
+            c.handler(json.loads(d.value), ctx)
         except Exception as exc:  # the handler's bug is the finding, not ours
             error = f"{type(exc).__name__}: {exc}"
             if (group, meta.id) not in self._raised:
@@ -254,9 +264,14 @@ class Engine:
             now = broker.now
             while i < n and events[i].at <= now:
                 e = events[i]
-                self._publish(e.id, e.event, e.version, e.key, e.topic, e.payload, e.valid)
+                # The check a consumer's deserializer makes; it decides valid-accepted
+                # and invalid-dead-lettered, whatever the generator meant the event to be.
+                text = canonical(e.payload)
+                valid = self.validators.is_valid_keyed(e.event, e.version, e.payload, text,
+                                                       self._key_field(e.event))
+                self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid)
                 if self.faults.duplicate(e.id):
-                    self._publish(e.id, e.event, e.version, e.key, e.topic, e.payload, e.valid)
+                    self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid)
                 i += 1
                 if self.progress is not None and i % 1000 == 0:
                     self.progress(1000)

@@ -8,7 +8,9 @@ the pool is large enough to meet every enum value and optional field the stream 
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import itertools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,7 +63,8 @@ class _Source:
                                   label=f"{spec.event} v{number}")
             self.pools[number] = stream.take(POOL)
         self.numbers = [n for n, _ in spec.versions]
-        self.weights = [w for _, w in spec.versions]
+        self.cumulative = list(itertools.accumulate(w for _, w in spec.versions))
+        self.total = self.cumulative[-1]
         self.keys = self._keys(contract, seed)
 
     def _keys(self, contract: Any, seed: int) -> list[str | None]:
@@ -87,8 +90,9 @@ class _Source:
 
     def make(self, ident: str, at: int) -> SimEvent:
         rng = self.rng
-        number = rng.choices(self.numbers, self.weights)[0] if len(self.numbers) > 1 \
-            else self.numbers[0]
+        number = self.numbers[0]
+        if len(self.numbers) > 1:
+            number = self.numbers[bisect.bisect(self.cumulative, rng.random() * self.total)]
         pool = self.pools[number]
         payload = pool[rng.randrange(len(pool))]
         key = self.keys[rng.randrange(len(self.keys))]

@@ -7,6 +7,7 @@ Live: ``valid-accepted``, ``per-key-order``, ``contract-valid-outputs``. After t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -98,9 +99,9 @@ def replay_equals_live(outcome: Outcome) -> list[Violation]:
                     if meta is None or not meta.valid or meta.event not in c.events:
                         continue
                     ctx = Context(meta.event, meta.version, meta.key, 1, meta.id, c.service,
-                                  c.group, state, lambda *args: None)
+                                  c.group, state, None)
                     try:
-                        c.handler(record.value, ctx)
+                        c.handler(json.loads(record.value), ctx)
                     except Exception:  # valid-accepted reports handler errors
                         continue
         rebuilt, live = state.snapshot(), outcome.states[c.group].snapshot()

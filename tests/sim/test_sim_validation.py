@@ -1,0 +1,42 @@
+"""The simulator's fast validation gives exactly jsonschema's answers."""
+
+from __future__ import annotations
+
+import random
+
+from accord.sim.generators import poison_of
+from accord.sim.validation import Validators, canonical
+from accord.testing.contract import validator_for_schema
+from accord.testing.samples import SampleStream
+from tests.sim.sim_support import registry
+
+
+def test_compiled_and_key_split_answers_match_jsonschema() -> None:
+    reg = registry()
+    validators = Validators(reg)
+    rng = random.Random(5)
+    checked = 0
+    for contract in reg.contracts:
+        for version in contract.versions:
+            reference = validator_for_schema(version.resolved)
+            stream = SampleStream(version.resolved, seed=2, examples=version.examples)
+            samples = stream.take(12)
+            for sample in samples:
+                variants = [sample]
+                poison = poison_of(sample, rng, reference.is_valid)
+                if poison is not None:
+                    variants.append(poison)
+                if contract.key and isinstance(sample, dict):
+                    # Another sample's key, and a key of the wrong type.
+                    other = samples[rng.randrange(len(samples))]
+                    variants.append({**sample, contract.key: other.get(contract.key)})
+                    variants.append({**sample, contract.key: 42})
+                for payload in variants:
+                    expected = bool(reference.is_valid(payload))
+                    text = canonical(payload)
+                    assert validators.is_valid(contract.event, version.number, payload,
+                                               text) is expected
+                    assert validators.is_valid_keyed(contract.event, version.number, payload,
+                                                     text, contract.key) is expected
+                    checked += 1
+    assert checked > 300
