@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -13,6 +14,19 @@ from accord.registry import load_registry
 
 
 def run(out: str, package: str, style: str, check: bool) -> int:
+    # Loading a registry and generating from it builds millions of small containers and
+    # almost no cycles (1,000 contracts: some 1,600 cyclic objects, the same peak memory);
+    # the collector's rescans of them are about 15% of the command. Pause it meanwhile.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(out, package, style, check)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(out: str, package: str, style: str, check: bool) -> int:
     config = find_config()
     registry = load_registry(config.registry)
     # The header names the registry relative to the project, so output is the same anywhere.
