@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/accord compat contracts/orders/order_placed.yaml@1 contracts/orders/order_placed.yaml@2
 	$(BIN)/accord export asyncapi --out build/asyncapi.yaml
 	$(BIN)/accord gen python --out build/generated --package shop_events
+	$(BIN)/accord sim run scenarios/shop.yaml
 	$(BIN)/accord docs build --config-file site/mkdocs.yml --out build/site --strict
 	@echo "documentation site: build/site/index.html (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
