@@ -28,3 +28,28 @@ def scenario(consumer: dict[str, Any], *, events: int = 150, seed: int = 3,
         "consumers": [consumer],
         **extra,
     }
+
+
+# Handlers and checks for the tests, imported by path as a scenario names them.
+
+def fails_first_attempt(event: dict[str, Any], ctx: Any) -> None:
+    """Fails some events' first delivery: the retry comes after later events of its key."""
+    if ctx.attempt == 1 and int(ctx.id[1:]) % 3 == 0:
+        raise RuntimeError("transient")
+    ctx.state.set(f"seen/{ctx.id}", True)
+
+
+def publishes_bad_output(event: dict[str, Any], ctx: Any) -> None:
+    """Emits an OrderPaid without most of its required fields."""
+    ctx.publish("orders.OrderPaid", {"order_id": event["order_id"]})
+
+
+def counts_deliveries(event: dict[str, Any], ctx: Any) -> None:
+    """An 'event-sourced' projection that counts deliveries, not events."""
+    ctx.state.incr("deliveries")
+
+
+def at_most_ten_rows(outcome: Any) -> str | None:
+    """A user invariant over the outcome."""
+    rows = len(outcome.states["analytics"])
+    return None if rows <= 10 else f"{rows} rows, expected at most 10"

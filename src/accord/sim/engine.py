@@ -194,7 +194,7 @@ class Engine:
                 self.violate("valid-accepted", f"{c.handler_name} raised {error} on a valid "
                              f"{meta.event} v{meta.version} (key {meta.key!r})", meta.id, group)
             with contextlib.suppress(BrokerError):
-                d.nack(error=error)
+                d.nack(delay_ms=c.retry_delay_ms, error=error)
             return True
         if first:
             handled.add(meta.id)

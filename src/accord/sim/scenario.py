@@ -59,6 +59,7 @@ class ConsumerSpec:
     event_sourced: bool
     events: frozenset[str]
     topics: tuple[str, ...]
+    retry_delay_ms: int = 100
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,9 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
         consumers.append(ConsumerSpec(service, c["group"], handler, name,
                                       int(c.get("instances", 1)), int(c.get("max_deliveries", 5)),
                                       c.get("mode", "partitioned"), bool(c.get("event_sourced")),
-                                      heard, topics))
+                                      heard, topics,
+                                      parse_duration(c.get("retry_delay", "100ms"),
+                                                     at(f"/consumers/{i}/retry_delay"))))
     groups = [c.group for c in consumers]
     for i, g in enumerate(groups):
         if groups.index(g) != i:
