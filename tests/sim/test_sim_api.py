@@ -47,3 +47,12 @@ def test_slo_breach_fails_the_run() -> None:
                                  slo={"p99_latency": "100ms"}),
                         registry=registry(), base=REPO).run()
     assert [v.invariant for v in report.violations] == ["slo:p99_latency"]
+
+
+def test_html_report_plots_latency_and_lag(tmp_path: Path, at_repo: Path) -> None:
+    page = tmp_path / "report.html"
+    assert main(["sim", "run", "scenarios/shop.yaml", "--events", "300", "--html",
+                 str(page), "--format", "json"]) == 0
+    text = page.read_text()
+    assert text.count("<svg") == 2 and "Lag per consumer group" in text
+    assert "analytics-orders" in text

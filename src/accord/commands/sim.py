@@ -14,7 +14,11 @@ PROGRESS_FROM = 20_000
 """Runs of at least this many events show a progress bar (on a terminal)."""
 
 
-def _show(report: Report, fmt: str, wall: float, cpu: float) -> int:
+def _show(report: Report, fmt: str, wall: float, cpu: float, html: str | None = None) -> int:
+    if html is not None:
+        from accord.sim.html import write_html
+
+        write_html(Path(html), report)
     if fmt == "json":
         click.echo(report.json_text())
     else:
@@ -23,7 +27,7 @@ def _show(report: Report, fmt: str, wall: float, cpu: float) -> int:
 
 
 def run(scenario: str, seed: int | None, events: int | None, fmt: str,
-        repro: str | None) -> int:
+        repro: str | None, html: str | None = None) -> int:
     wall, cpu = time.perf_counter(), time.process_time()
     sim = Simulation(scenario, seed=seed, events=events)
     target = repro or str(Path(scenario).with_suffix("")) + ".repro.yaml"
@@ -33,7 +37,7 @@ def run(scenario: str, seed: int | None, events: int | None, fmt: str,
             report = sim.run(shrink_to=target, progress=bar.update)
     else:
         report = sim.run(shrink_to=target)
-    return _show(report, fmt, time.perf_counter() - wall, time.process_time() - cpu)
+    return _show(report, fmt, time.perf_counter() - wall, time.process_time() - cpu, html)
 
 
 def replay(file: str, fmt: str) -> int:

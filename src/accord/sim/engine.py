@@ -68,6 +68,8 @@ class Outcome:
     max_lag: dict[str, int] = field(default_factory=dict)
     published: int = 0
     follow_ups: int = 0
+    lag_series: list[tuple[int, dict[str, int]]] = field(default_factory=list)
+    latency_series: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 class Engine:
@@ -96,6 +98,8 @@ class Engine:
         self._seq = 0
         self.follow_ups = 0
         self._key_fields: dict[str, str | None] = {}
+        self.lag_series: list[tuple[int, dict[str, int]]] = []
+        self.latency_series: dict[int, dict[int, int]] = {}
         self._handler_names = {c.group: c.handler_name for c in scenario.consumers}
         self.max_lag: dict[str, int] = {c.group: 0 for c in scenario.consumers}
         topics = {e.topic for e in events} | set(scenario.partitions)
@@ -219,6 +223,7 @@ class Engine:
         # Timed out or revoked meanwhile: the broker redelivers it.
         with contextlib.suppress(BrokerError):
             d.ack()
+            self._note_latency(d)
         return True
 
     def _poll_all(self) -> int:
@@ -239,15 +244,28 @@ class Engine:
             # Too late (ack timeout) or its member crashed: the broker redelivers it.
             with contextlib.suppress(BrokerError):
                 d.ack()
+                self._note_latency(d)
 
-    def _sample_lag(self) -> bool:
+    def _note_latency(self, d: Delivery) -> None:
+        """Publish-to-ack time of a handled record, bucketed per virtual second (plots)."""
+        now = self.broker.now
+        bucket = self.latency_series.setdefault(now // 1000, {})
+        ms = now - d.timestamp
+        bucket[ms] = bucket.get(ms, 0) + 1
+
+    def _sample_lag(self, record: bool = False) -> bool:
         """Record lag per group; True when every group has settled everything."""
         metrics = self.broker.metrics()
         settled = True
+        lags: dict[str, int] = {}
         for p in metrics.partitions:
             if p.group in self.max_lag:
-                self.max_lag[p.group] = max(self.max_lag[p.group], p.lag)
+                lags[p.group] = lags.get(p.group, 0) + p.lag
                 settled = settled and p.lag == 0 and p.in_flight == 0
+        for group, lag in lags.items():
+            self.max_lag[group] = max(self.max_lag[group], lag)
+        if record:
+            self.lag_series.append((metrics.now, dict(sorted(lags.items()))))
         return settled
 
     def run(self) -> Outcome:
@@ -279,7 +297,7 @@ class Engine:
             polled = self._poll_all()
             if now >= next_sample:
                 next_sample = now + LAG_SAMPLE_MS
-                self._sample_lag()
+                self._sample_lag(record=True)
             if i >= n and not polled and not self._acks and self._sample_lag():
                 drained = True
                 break
@@ -293,4 +311,5 @@ class Engine:
             self.progress(i % 1000)
         return Outcome(broker, events, self.violations, self.states, self.handled,
                        self.s.consumers, self.records, list(self.faults.injected), drained,
-                       self.max_lag, self._seq, self.follow_ups)
+                       self.max_lag, self._seq, self.follow_ups, self.lag_series,
+                       self.latency_series)

@@ -15,7 +15,7 @@ from accord.sim.engine import Outcome, Violation
 from accord.sim.faults import Fault
 
 
-def _percentile(histogram: dict[int, int], percent: int) -> int:
+def percentile(histogram: dict[int, int], percent: int) -> int:
     total = sum(histogram.values())
     if not total:
         return 0
@@ -53,8 +53,8 @@ def metrics_of(outcome: Outcome) -> dict[str, Any]:
         "follow_ups": outcome.follow_ups,
         "virtual_ms": m.now,
         "throughput_per_s": round(len(outcome.events) / seconds, 1),
-        "latency_ms": {"p50": _percentile(hist, 50), "p95": _percentile(hist, 95),
-                       "p99": _percentile(hist, 99), "max": max(hist, default=0)},
+        "latency_ms": {"p50": percentile(hist, 50), "p95": percentile(hist, 95),
+                       "p99": percentile(hist, 99), "max": max(hist, default=0)},
         "max_lag": dict(sorted(outcome.max_lag.items())),
         "redelivered": redelivered,
         "dead_lettered": dict(sorted(dead.items())),
@@ -92,6 +92,7 @@ class Report:
     faults: list[Fault] = field(default_factory=list)
     repro: str | None = None
     shrunk: tuple[int, int] | None = None  # (events, faults) in the reproducer
+    series: dict[str, Any] = field(default_factory=dict, repr=False)  # for --html only
 
     @property
     def ok(self) -> bool:

@@ -87,6 +87,7 @@ class Simulation:
         violations += check_slo(self.scenario.slo, metrics)
         report = Report(self.scenario.seed, self.scenario.file, violations, metrics,
                         outcome.injected)
+        report.series = {"lag": outcome.lag_series, "latency": outcome.latency_series}
         broken = [v for v in violations if not v.invariant.startswith("slo:")]
         if broken and shrink_to is not None:
             name = broken[0].invariant
