@@ -200,12 +200,14 @@ def sim_group() -> None:
 @click.option("--repro", type=click.Path(dir_okay=False),
               help="Where a violation's shrunk reproducer goes (default: "
               "SCENARIO.repro.yaml).")
+@click.option("--html", type=click.Path(dir_okay=False),
+              help="Also write a page with latency and lag plotted over virtual time.")
 def sim_run(scenario: str, seed: int | None, events: int | None, fmt: str,
-            repro: str | None) -> int:
+            repro: str | None, html: str | None) -> int:
     """Run SCENARIO; exit 1 on a broken invariant or SLO, with a shrunk reproducer."""
     from accord.commands import sim
 
-    return sim.run(scenario, seed, events, fmt, repro)
+    return sim.run(scenario, seed, events, fmt, repro, html)
 
 
 @sim_group.command("replay")
