@@ -53,3 +53,8 @@ def at_most_ten_rows(outcome: Any) -> str | None:
     """A user invariant over the outcome."""
     rows = len(outcome.states["analytics"])
     return None if rows <= 10 else f"{rows} rows, expected at most 10"
+
+
+def takes_classes(event: Any, ctx: Any) -> None:
+    """Gets the generated class (``payload: class``): attributes, not keys."""
+    ctx.state.set(f"order/{event.order_id}/{ctx.id}", type(event).__name__)

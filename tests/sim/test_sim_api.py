@@ -56,3 +56,22 @@ def test_html_report_plots_latency_and_lag(tmp_path: Path, at_repo: Path) -> Non
     text = page.read_text()
     assert text.count("<svg") == 2 and "Lag per consumer group" in text
     assert "analytics-orders" in text
+
+
+def test_handler_can_take_generated_classes() -> None:
+    consumer = {"service": "analytics", "group": "analytics", "payload": "class",
+                "handler": "tests.sim.sim_support:takes_classes"}
+    mixed = {"service": "order-service", "event": "orders.OrderPlaced", "rate": "100/s",
+             "keys": 5, "versions": {"1": 0.5, "2": 0.5}}
+    sim = Simulation(scenario(consumer, events=40, producer=mixed,
+                              invariants=["no-loss", "valid-accepted", "replay-equals-live"]),
+                     registry=registry(), base=REPO)
+    report = sim.run()
+    assert report.ok, report.violations
+    from accord.sim.engine import Engine
+    from accord.sim.faults import Faults
+
+    s = sim.scenario
+    outcome = Engine(s, sim.events(), Faults(s.faults, s.seed), sim.validators).run()
+    names = set(outcome.states["analytics"].snapshot().values())
+    assert names == {"OrderPlacedV1", "OrderPlacedV2"}

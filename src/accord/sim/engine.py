@@ -190,7 +190,7 @@ class Engine:
         ctx = Context(meta.event, meta.version, meta.key, d.attempt, meta.id, c.service, group,
                       self.states[group], self)
         try:
-            c.handler(json.loads(d.value), ctx)
+            c.handler(self.validators.decode(meta.event, meta.version, d.value, c.as_class), ctx)
         except Exception as exc:  # the handler's bug is the finding, not ours
             error = f"{type(exc).__name__}: {exc}"
             if (group, meta.id) not in self._raised:

@@ -7,13 +7,13 @@ Live: ``valid-accepted``, ``per-key-order``, ``contract-valid-outputs``. After t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from accord.sim.context import Context, State
 from accord.sim.engine import Outcome, Violation
 from accord.sim.scenario import Scenario
+from accord.sim.validation import Validators
 
 LIVE = ("valid-accepted", "per-key-order", "contract-valid-outputs")
 
@@ -85,7 +85,7 @@ def idempotent(outcome: Outcome, baseline: Outcome) -> list[Violation]:
     return found
 
 
-def replay_equals_live(outcome: Outcome) -> list[Violation]:
+def replay_equals_live(outcome: Outcome, validators: Validators) -> list[Violation]:
     """Rebuild each event-sourced group's state by folding its handler over the log."""
     found = []
     for c in outcome.consumers:
@@ -101,7 +101,8 @@ def replay_equals_live(outcome: Outcome) -> list[Violation]:
                     ctx = Context(meta.event, meta.version, meta.key, 1, meta.id, c.service,
                                   c.group, state, None)
                     try:
-                        c.handler(json.loads(record.value), ctx)
+                        c.handler(validators.decode(meta.event, meta.version, record.value,
+                                                    c.as_class), ctx)
                     except Exception:  # valid-accepted reports handler errors
                         continue
         rebuilt, live = state.snapshot(), outcome.states[c.group].snapshot()
@@ -126,8 +127,8 @@ def user_invariant(name: str, check: Callable[..., object], outcome: Outcome) ->
     return [Violation(name, str(m)) for m in messages]
 
 
-def check(scenario: Scenario, outcome: Outcome,
-          baseline: Callable[[], Outcome] | None) -> list[Violation]:
+def check(scenario: Scenario, outcome: Outcome, baseline: Callable[[], Outcome] | None,
+          validators: Validators) -> list[Violation]:
     """Every violation of the scenario's invariants, live ones first."""
     wanted = set(scenario.invariants)
     found = [v for v in outcome.violations if v.invariant in wanted]
@@ -139,7 +140,7 @@ def check(scenario: Scenario, outcome: Outcome,
     if "idempotent" in wanted and baseline is not None:
         found += idempotent(outcome, baseline())
     if "replay-equals-live" in wanted:
-        found += replay_equals_live(outcome)
+        found += replay_equals_live(outcome, validators)
     for name, fn in scenario.user_invariants:
         found += user_invariant(name, fn, outcome)
     return found

@@ -60,6 +60,7 @@ class ConsumerSpec:
     events: frozenset[str]
     topics: tuple[str, ...]
     retry_delay_ms: int = 100
+    as_class: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,8 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
                                       c.get("mode", "partitioned"), bool(c.get("event_sourced")),
                                       heard, topics,
                                       parse_duration(c.get("retry_delay", "100ms"),
-                                                     at(f"/consumers/{i}/retry_delay"))))
+                                                     at(f"/consumers/{i}/retry_delay")),
+                                      c.get("payload") == "class"))
     groups = [c.group for c in consumers]
     for i, g in enumerate(groups):
         if groups.index(g) != i:

@@ -58,6 +58,13 @@ class Simulation:
                                                base_path, seed, events) \
                     if seed is not None or events is not None else loaded
         self.validators = Validators(self.scenario.registry)
+        for c in self.scenario.consumers:
+            missing = sorted(e for e in c.events for v in _versions(self.scenario, e)
+                             if c.as_class and not self.validators.has_class(e, v))
+            if missing:
+                raise ScenarioError(f"consumer {c.group}: no generated class for "
+                                    f"{missing[0]}; use payload: dict",
+                                    Location(self.scenario.file))
         self.fixed_events = fixed_events
         self.schedule = schedule
 
@@ -76,7 +83,8 @@ class Simulation:
         def baseline() -> Outcome:
             return Engine(s, events, Faults(s.faults, s.seed, []), self.validators).run()
 
-        return outcome, invariants.check(s, outcome, baseline if outcome.injected else None)
+        return outcome, invariants.check(s, outcome, baseline if outcome.injected else None,
+                                         self.validators)
 
     def run(self, *, shrink_to: str | Path | None = None,
             progress: Callable[[int], None] | None = None) -> Report:
@@ -105,6 +113,11 @@ class Simulation:
             return any(v.invariant == invariant for v in found)
 
         return shrink(events, faults, fails)
+
+
+def _versions(scenario: Scenario, event: str) -> list[int]:
+    contract = scenario.registry.get(event)
+    return [v.number for v in contract.versions] if contract else []
 
 
 def _source(path: str | Path) -> SourceMap:

@@ -100,6 +100,18 @@ class Validators:
         self._why: dict[tuple[str, int, str], str] = {}
         self._split: dict[tuple[str, int, str], Any] = {}
 
+    def decode(self, event: str, version: int, data: bytes, as_class: bool) -> Any:
+        """A record's payload as a handler gets it: a fresh dict, or the generated class."""
+        payload = json.loads(data)
+        if as_class:
+            cls = self._classes.get((event, version))
+            if cls is not None:
+                return cls.from_dict(payload)
+        return payload
+
+    def has_class(self, event: str, version: int) -> bool:
+        return (event, version) in self._classes
+
     def schema(self, event: str, version: int) -> Any:
         contract = self.registry.get(event)
         found = contract.version(version) if contract else None
