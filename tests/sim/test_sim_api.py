@@ -75,3 +75,18 @@ def test_handler_can_take_generated_classes() -> None:
     outcome = Engine(s, sim.events(), Faults(s.faults, s.seed), sim.validators).run()
     names = set(outcome.states["analytics"].snapshot().values())
     assert names == {"OrderPlacedV1", "OrderPlacedV2"}
+
+
+def test_json_report_is_identical_across_processes() -> None:
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        done = subprocess.run([sys.executable, "-m", "accord", "sim", "run",
+                               "scenarios/shop.yaml", "--events", "200", "--format", "json"],
+                              cwd=REPO, env=env, capture_output=True, check=True)
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
