@@ -62,3 +62,12 @@ def test_missing_file_and_bad_reproducer(tmp_path: Path, at_repo: Path,
     repro.write_text("seed: 1\nevents: []\n")
     assert main(["sim", "replay", str(repro)]) == 2
     assert f"error: {repro}:1:" in capsys.readouterr().err
+
+
+def test_scenario_schema_is_printed_for_editors(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["schema", "scenario"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$id"] == "urn:accord:schema:scenario:1"
+    assert "producers" in schema["properties"]
