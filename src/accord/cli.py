@@ -234,6 +234,15 @@ def schema_contract() -> int:
     return 0
 
 
+@schema_group.command("scenario")
+def schema_scenario() -> int:
+    """The JSON Schema of a simulator scenario file."""
+    from accord.sim.scenario import scenario_schema
+
+    click.echo(json.dumps(scenario_schema(), indent=2))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI: AccordError is a clean message and exit 2; usage errors exit 2."""
     # A registry is many small containers built at once and kept: the default thresholds
