@@ -163,20 +163,11 @@ class ModuleDef:
 
 def json_types(t: Type) -> frozenset[str]:
     """The JSON types (null, boolean, object, array, number, string) ``t`` may accept."""
-    if isinstance(t, Str):
-        return frozenset({"string"})
-    if isinstance(t, Num):
-        return frozenset({"number"})
-    if isinstance(t, Bool):
-        return frozenset({"boolean"})
-    if isinstance(t, Null):
-        return frozenset({"null"})
-    if isinstance(t, Array):
-        return frozenset({"array"})
-    if isinstance(t, Map):
-        return frozenset({"object"})
+    fixed = _FIXED_TYPES.get(type(t))
+    if fixed is not None:
+        return fixed
     if isinstance(t, Ref):
-        return frozenset({"object"}) if t.is_class else ALL_TYPES
+        return _OBJECT if t.is_class else ALL_TYPES
     if isinstance(t, Enum):
         return frozenset(_value_type(v) for v in t.values)
     if isinstance(t, Union):
@@ -185,6 +176,11 @@ def json_types(t: Type) -> frozenset[str]:
 
 
 ALL_TYPES = frozenset({"null", "boolean", "object", "array", "number", "string"})
+_OBJECT = frozenset({"object"})
+_FIXED_TYPES: dict[type, frozenset[str]] = {
+    Str: frozenset({"string"}), Num: frozenset({"number"}), Bool: frozenset({"boolean"}),
+    Null: frozenset({"null"}), Array: frozenset({"array"}), Map: _OBJECT,
+}
 
 
 def _value_type(value: JSON) -> str:
