@@ -169,7 +169,7 @@ class Checks:
         if t.python_pattern is not None:
             self.imports.add("fmt:re")
             search = self.const(f"_re.compile({t.python_pattern!r}, _re.ASCII).search")
-            message = repr(f"does not match {t.pattern!r}")
+            message = repr(f"does not match '{t.pattern}'")
             out += [f"if {search}({src}) is None:", f"    raise _rt.fail('pattern', {message})"]
         if t.format:
             out.append(f"{dst} = _rt.{_FORMAT_LOAD[t.format]}({src})")
