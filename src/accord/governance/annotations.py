@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from deepdiff import DeepDiff
 
 from accord.registry.model import JSON
+from accord.registry.pointer import join
 
 ANNOTATIONS = frozenset(
     {"title", "description", "examples", "default", "$comment", "deprecated", "readOnly",
@@ -25,10 +26,6 @@ class AnnotationChange:
     """added | removed | changed"""
     old: JSON
     new: JSON
-
-
-def _pointer(keys: list[object]) -> str:
-    return "".join("/" + str(k).replace("~", "~0").replace("/", "~1") for k in keys)
 
 
 def annotation_changes(old: JSON, new: JSON) -> list[AnnotationChange]:
@@ -47,7 +44,7 @@ def annotation_changes(old: JSON, new: JSON) -> list[AnnotationChange]:
             index = len(keys) - 1 - keys[::-1].index(keyword)
             t1 = None if action == "added" else level.t1
             t2 = None if action == "removed" else level.t2
-            changes.append(AnnotationChange(_pointer(keys[: index + 1]), action, t1, t2))
+            changes.append(AnnotationChange(join(keys[: index + 1]), action, t1, t2))
     merged: dict[str, AnnotationChange] = {}
     for change in changes:
         # Several edits inside one annotation (e.g. examples) read as one change.

@@ -11,6 +11,7 @@ from accord.governance.findings import Finding
 from accord.governance.lint import lint
 from accord.governance.rules import Rule
 from accord.registry.model import Contract, ContractVersion, Policy, Registry
+from accord.registry.pointer import unescape
 from accord.registry.refs import defs_key
 
 GATE_RULES = {
@@ -34,10 +35,11 @@ class CheckReport:
 def locate(registry: Registry, contract: Contract, number: int, pointer: str) -> Location:
     """Where a pointer into a version's *bundled* schema was written: contract or shared file."""
     if pointer.startswith("/$defs/"):
-        key = pointer.split("/")[2].replace("~1", "/").replace("~0", "~")
+        token, _, rest = pointer[len("/$defs/") :].partition("/")
+        key = unescape(token)
         for path, shared in registry.shared.items():
             if defs_key(path) == key:
-                return shared.source.locate(pointer[len("/$defs/") + len(pointer.split("/")[2]) :])
+                return shared.source.locate(f"/{rest}" if rest else "")
     return contract.source.locate(f"/versions/{number}/schema{pointer}")
 
 

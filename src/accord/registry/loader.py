@@ -15,6 +15,7 @@ from jsonschema.exceptions import best_match
 from accord.errors import AccordError, LoadError, Location, SchemaError
 from accord.registry.metaschema import check_schema, draft_of
 from accord.registry.model import JSON, Contract, ContractVersion, Registry, SharedSchema, SourceMap
+from accord.registry.pointer import escape, join
 from accord.registry.refs import Bundler
 from accord.registry.yamlio import load_yaml
 
@@ -49,10 +50,6 @@ def _contract_validator() -> Draft202012Validator:
 def is_shared(path: str) -> bool:
     """Files (or folders) whose name starts with `_` hold shared schema documents."""
     return any(part.startswith("_") for part in path.split("/"))
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def check_meta(schema: JSON, source: SourceMap, at: str) -> None:
@@ -103,14 +100,14 @@ class Loader:
         valid = validator.is_valid(document)
         error = None if valid else best_match(validator.iter_errors(document))
         if error is not None:
-            pointer = "".join(f"/{_escape(str(p))}" for p in error.absolute_path)
+            pointer = join(error.absolute_path)
             message = error.message
             if error.validator == "additionalProperties" and isinstance(error.instance, dict):
                 allowed = error.schema.get("properties", {})
                 unknown = sorted(k for k in error.instance
                                  if k not in allowed and not k.startswith("x-"))
                 if unknown:
-                    pointer += f"/{_escape(unknown[0])}"
+                    pointer += f"/{escape(unknown[0])}"
                     message = (f"unknown key {unknown[0]!r}; expected one of "
                                f"{', '.join(allowed)} or an x- extension")
             what = f"at {pointer}: " if pointer and "unknown key" not in message else ""

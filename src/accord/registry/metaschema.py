@@ -19,13 +19,15 @@ from __future__ import annotations
 import numbers
 import re
 import reprlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, TypeAlias
 
 from jsonschema import Draft7Validator, Draft202012Validator
 from jsonschema.exceptions import best_match
+
+from accord.registry import pointer
 
 __all__ = ["DRAFT_07", "DRAFT_2020_12", "MetaSchemaIssue", "check_schema", "draft_of"]
 
@@ -102,14 +104,10 @@ def _jsonschema_issues(schema: object, uri: str) -> list[MetaSchemaIssue]:
     best = best_match(errors)
     issues: list[MetaSchemaIssue] = []
     for error in [best, *(e for e in errors if e is not best)]:
-        issue = MetaSchemaIssue(_pointer_of(error.absolute_path), _one_line(error.message))
+        issue = MetaSchemaIssue(pointer.join(error.absolute_path), _one_line(error.message))
         if issue not in issues:
             issues.append(issue)
     return issues
-
-
-def _pointer_of(tokens: Iterable[object]) -> str:
-    return "".join("/" + str(t).replace("~", "~0").replace("/", "~1") for t in tokens)
 
 
 def _one_line(message: str, limit: int = 300) -> str:
@@ -140,7 +138,7 @@ class _Walk:
             path, token = path
             tokens.append(token)
         tokens.reverse()
-        self.issues.append(MetaSchemaIssue(_pointer_of(tokens), message))
+        self.issues.append(MetaSchemaIssue(pointer.join(tokens), message))
 
 
 _Check: TypeAlias = Callable[[_Walk, str, Any, _Path], None]

@@ -20,6 +20,7 @@ import referencing.jsonschema
 
 from accord.errors import RefError
 from accord.registry.model import JSON, SourceMap
+from accord.registry.pointer import MISSING, escape, resolve
 
 Reader = Callable[[str], tuple[JSON, SourceMap]]
 """Reads a shared document by its root-relative path; raises LoadError if it cannot."""
@@ -28,14 +29,6 @@ _BASE = "file:///"
 _NOT_SCHEMA = frozenset(
     {"$comment", "description", "title", "examples", "default", "deprecated", "$ref"}
 )
-
-
-def _unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def defs_key(path: str) -> str:
@@ -147,7 +140,7 @@ class Bundler:
         self._needs[key] = frozenset()  # placeholder: shared documents may refer to each other
         needs: set[str] = set()
         self._rewritten[key] = self._rewrite(
-            document, document, path, source, "", "/$defs/" + _escape(key), needs
+            document, document, path, source, "", "/$defs/" + escape(key), needs
         )
         self._needs[key] = frozenset(needs - {key})
         return key
@@ -171,7 +164,7 @@ class Bundler:
             return node
         out: dict[str, JSON] = {}
         for key, value in node.items():
-            child = f"{pointer}/{_escape(key)}"
+            child = f"{pointer}/{escape(key)}"
             if key == "$ref" and isinstance(value, str):
                 out[key] = self._ref(value, root, path, source, child, prefix, needs)
             elif key == "$id" and pointer and not prefix.startswith("/$defs/"):
@@ -210,14 +203,14 @@ class Bundler:
         resolved = _local(document, fragment)
         if resolved is None:  # pragma: no cover - `_lookup` has already failed
             raise RefError(f"$ref {ref!r} points at nothing", source.locate(pointer))
-        return "#/$defs/" + _escape(key) + resolved
+        return "#/$defs/" + escape(key) + resolved
 
     def _check_cycle(
         self, root: JSON, fragment: str, ref: str, source: SourceMap, pointer: str
     ) -> None:
         """Refuse refs that only ever lead to other refs: they define no schema at all."""
         seen = {fragment}
-        node = _resolve_pointer(root, _local(root, fragment) or "")
+        node = resolve(root, _local(root, fragment) or "")
         while isinstance(node, dict) and "$ref" in node and set(node) <= _NOT_SCHEMA:
             nxt = node["$ref"]
             if not isinstance(nxt, str) or not nxt.startswith("#"):
@@ -229,31 +222,13 @@ class Bundler:
                     source.locate(pointer),
                 )
             seen.add(frag)
-            node = _resolve_pointer(root, _local(root, frag) or "")
-
-
-def _resolve_pointer(document: JSON, pointer: str) -> JSON:
-    node = document
-    if not pointer:
-        return node
-    for token in pointer[1:].split("/"):
-        token = _unescape(token)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return _MISSING
-    return node
-
-
-_MISSING: Any = object()
+            node = resolve(root, _local(root, frag) or "")
 
 
 def _local(document: JSON, fragment: str) -> str | None:
     """The JSON pointer that ``fragment`` (a pointer or an `$anchor`) names, or None."""
     if fragment == "" or fragment.startswith("/"):
-        return fragment if _resolve_pointer(document, fragment) is not _MISSING else None
+        return fragment if resolve(document, fragment) is not MISSING else None
     return _find_anchor(document, fragment, "")
 
 
@@ -267,7 +242,7 @@ def _find_anchor(node: JSON, anchor: str, pointer: str) -> str | None:
     else:
         return None
     for key, value in items:
-        found = _find_anchor(value, anchor, f"{pointer}/{_escape(str(key))}")
+        found = _find_anchor(value, anchor, f"{pointer}/{escape(str(key))}")
         if found is not None:
             return found
     return None

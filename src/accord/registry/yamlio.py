@@ -20,6 +20,7 @@ from yaml.resolver import Resolver
 
 from accord.errors import LoadError, Location
 from accord.registry.model import JSON, SourceMap
+from accord.registry.pointer import escape
 
 # libyaml is much faster; the pure-Python parser is a fallback, not a requirement.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -37,10 +38,6 @@ _RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = (
     Resolver.yaml_implicit_resolvers
 )
 _CONSTRUCTOR = SafeConstructor()
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _scalar(event: yaml.ScalarEvent) -> JSON:
@@ -145,7 +142,7 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
         frame = stack[-1]
         if isinstance(frame.container, list):
             return f"{frame.pointer}/{len(frame.container)}"
-        return f"{frame.pointer}/{_escape(frame.key or '')}"
+        return f"{frame.pointer}/{escape(frame.key or '')}"
 
     def place(value: JSON, mark: Any) -> None:
         """Attach a finished value to its parent, recording where it was written."""
@@ -166,7 +163,7 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
             frame.merges.extend(value if isinstance(value, list) else [value])
             return
         mark = frame.key_mark
-        marks[f"{frame.pointer}/{_escape(key)}"] = (mark.line + 1, mark.column + 1)
+        marks[f"{frame.pointer}/{escape(key)}"] = (mark.line + 1, mark.column + 1)
         container[key] = value
 
     for event in events:
@@ -179,7 +176,7 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
                 frame = stack[-1]
                 key = event.value
                 if key in frame.container:
-                    first = marks[f"{frame.pointer}/{_escape(key)}"][0]
+                    first = marks[f"{frame.pointer}/{escape(key)}"][0]
                     raise _Refused(
                         f"duplicate key {key!r} (first at line {first})", event.start_mark
                     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from accord.governance.compat.conj import Conj, Node, conj_at, meet
-from accord.governance.compat.refs import escape
 from accord.governance.compat.strings import counts, tightest_max
+from accord.registry.pointer import escape
 
 if TYPE_CHECKING:
     from accord.governance.compat.inclusion import Finding, Walk

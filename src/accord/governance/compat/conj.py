@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from accord.governance.compat.refs import Doc, escape
+from accord.governance.compat.refs import Doc
+from accord.registry.pointer import escape
 
 # Keywords that never change which instances validate (annotations and structure).
 IGNORED = frozenset(

@@ -8,8 +8,8 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from accord.governance.compat.conj import Conj, child, meet
-from accord.governance.compat.refs import escape
 from accord.governance.compat.strings import counts
+from accord.registry.pointer import escape
 
 if TYPE_CHECKING:
     from accord.governance.compat.inclusion import Finding, Walk

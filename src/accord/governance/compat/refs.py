@@ -10,6 +10,8 @@ from urllib.parse import unquote, urljoin
 from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 
+from accord.registry.pointer import MISSING, escape, resolve
+
 _LEGACY_DRAFTS = (
     ("draft-03", 3),
     ("draft-04", 4),
@@ -27,13 +29,6 @@ def draft_of(root: Any) -> int:
             if marker in uri:
                 return draft
     return 2020
-
-
-def escape(token: str) -> str:
-    """One JSON pointer token."""
-    if "~" in token or "/" in token:
-        return token.replace("~", "~0").replace("/", "~1")
-    return token
 
 
 def _non_json(value: Any) -> str:
@@ -137,7 +132,7 @@ class Doc:
         if fragment == "" or fragment.startswith("/"):
             ptr = base_ptr + fragment
             node = self.at(ptr)
-            return None if node is _MISSING else (ptr, node)
+            return None if node is MISSING else (ptr, node)
         return self._anchor(fragment, base_ptr)
 
     def _anchor(self, name: str, within: str) -> tuple[str, Any] | None:
@@ -162,19 +157,8 @@ class Doc:
         return hits[0] if len(hits) == 1 else None
 
     def at(self, ptr: str) -> Any:
-        """The value at a JSON pointer, or ``_MISSING``."""
-        node = self.root
-        if ptr == "":
-            return node
-        for raw in ptr[1:].split("/"):
-            token = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return _MISSING
-        return node
+        """The value at a JSON pointer, or ``MISSING``."""
+        return resolve(self.root, ptr)
 
     def same_as(self, value: Any, other: Doc, other_value: Any) -> bool:
         """Equal JSON with ``true`` told apart from ``1`` (Python's == would not)."""
@@ -213,10 +197,3 @@ class Doc:
             return bool(validator.evolve(schema=schema).is_valid(instance))
         except Exception:
             return on_error
-
-
-class _Missing:
-    pass
-
-
-_MISSING: Any = _Missing()

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import ClassVar
 
 from accord.registry.model import JSON, Contract, Policy, Registry, SourceMap
+from accord.registry.pointer import escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,6 @@ _SCHEMA_ONES = (
 )  # fmt: skip
 
 
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 def walk(schema: JSON, at: str = "") -> Iterator[tuple[str, dict[str, JSON]]]:
     """Every (pointer, subschema) that is an object schema, outermost first."""
     stack = [(at, schema)]
@@ -88,7 +85,7 @@ def walk(schema: JSON, at: str = "") -> Iterator[tuple[str, dict[str, JSON]]]:
         for key in _SCHEMA_MAPS:
             value = node.get(key)
             if isinstance(value, dict):
-                children.extend((f"{pointer}/{key}/{_escape(k)}", v) for k, v in value.items())
+                children.extend((f"{pointer}/{key}/{escape(k)}", v) for k, v in value.items())
         for key in _SCHEMA_LISTS:
             value = node.get(key)
             if isinstance(value, list):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc
+from accord.registry.pointer import escape
 
 _CASES = {
     "snake_case": re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"),
@@ -20,10 +21,6 @@ _UNICODE_CLASSES = re.compile(r"(?<!\\)(?:\\\\)*\\([dDwWsSbB])")
 _ASCII = {"d": "[0-9]", "D": "[^0-9]", "w": "[A-Za-z0-9_]", "W": "[^A-Za-z0-9_]",
           "s": "[ \\t\\n\\r\\f\\v]", "S": "[^ \\t\\n\\r\\f\\v]", "b": "an explicit boundary",
           "B": "an explicit boundary"}  # fmt: skip
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _is_object(node: dict[str, object]) -> bool:
@@ -51,7 +48,7 @@ class FieldCase(Rule):
             for name in properties:
                 if not pattern.match(name):
                     yield Issue(
-                        f"field {name!r} is not {case}", f"{pointer}/properties/{_escape(name)}"
+                        f"field {name!r} is not {case}", f"{pointer}/properties/{escape(name)}"
                     )
 
 
@@ -73,7 +70,7 @@ class PropertyDescription(Rule):
                 if isinstance(sub, dict) and not sub.get("description"):
                     yield Issue(
                         f"property {name!r} has no description",
-                        f"{pointer}/properties/{_escape(name)}",
+                        f"{pointer}/properties/{escape(name)}",
                     )
 
 
@@ -155,7 +152,7 @@ class PortablePattern(Rule):
                 candidates.append((f"{pointer}/pattern", node["pattern"]))
             if isinstance(node.get("patternProperties"), dict):
                 candidates.extend(
-                    (f"{pointer}/patternProperties/{_escape(p)}", p)
+                    (f"{pointer}/patternProperties/{escape(p)}", p)
                     for p in node["patternProperties"]
                 )
             for where, pattern in candidates:
@@ -185,5 +182,5 @@ class NoRemoteRef(Rule):
                 if isinstance(value, str) and (urlsplit(value).scheme or value.startswith("//")):
                     yield Issue(
                         f"{keyword} {value!r} points outside the registry",
-                        f"{pointer}/{_escape(keyword)}",
+                        f"{pointer}/{escape(keyword)}",
                     )
