@@ -2,17 +2,19 @@
 
 from accord.governance.compat.changes import KINDS, Change, CompatibilityResult, Kind
 from accord.governance.compat.levels import (
-    MODES,
     check_chain,
     check_compatibility,
     check_history,
     compare,
     is_equivalent,
 )
+from accord.registry.model import LEVELS as MODES
+from accord.registry.model import UNDECLARED
 
 __all__ = [
     "KINDS",
     "MODES",
+    "UNDECLARED",
     "Change",
     "CompatibilityResult",
     "Kind",

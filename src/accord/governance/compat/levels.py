@@ -18,17 +18,8 @@ from accord.errors import UsageError
 from accord.governance.compat.changes import KINDS, Change, CompatibilityResult, breaks
 from accord.governance.compat.inclusion import Finding, Walk
 from accord.governance.compat.refs import Doc, draft_of
+from accord.registry.model import LEVELS, UNDECLARED
 
-MODES = (
-    "NONE",
-    "BACKWARD",
-    "BACKWARD_TRANSITIVE",
-    "FORWARD",
-    "FORWARD_TRANSITIVE",
-    "FULL",
-    "FULL_TRANSITIVE",
-)
-UNDECLARED = ("strict", "assume-absent")
 _VALIDATORS: dict[int, Any] = {
     4: Draft4Validator,
     6: Draft6Validator,
@@ -42,8 +33,8 @@ Schema = Mapping[str, Any] | bool
 
 def _mode(mode: str) -> str:
     normal = mode.upper().replace("-", "_") if isinstance(mode, str) else ""
-    if normal not in MODES:
-        raise UsageError(f"unknown compatibility mode {mode!r}; use one of {', '.join(MODES)}")
+    if normal not in LEVELS:
+        raise UsageError(f"unknown compatibility mode {mode!r}; use one of {', '.join(LEVELS)}")
     return normal
 
 
