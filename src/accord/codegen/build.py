@@ -30,6 +30,7 @@ from accord.codegen.keywords import (
 )
 from accord.codegen.naming import Namer, pascal, snake, upper
 from accord.errors import AccordError, Location
+from accord.interop.cloudevents import schema_uri
 from accord.registry.model import Contract, ContractVersion, Registry
 from accord.registry.refs import defs_key
 
@@ -97,19 +98,21 @@ class Builder:
             module = m.ModuleDef(name, f"Events of the {domain!r} domain.")
             self.modules[name] = module
             namer = self.namers[name] = Namer()
-            planned: list[tuple[Contract, ContractVersion, str]] = []
+            planned: list[tuple[Contract, ContractVersion, str, str | None]] = []
             for contract in contracts:  # top-level names first, so they stay unsuffixed
                 base = pascal(contract.name) or "Event"
                 alias = namer.claim(base, fallback="Event")
                 latest = contract.latest_active()
                 for version in contract.versions:
                     cls = namer.claim(f"{base}V{version.number}")
-                    planned.append((contract, version, cls))
+                    wrapper = namer.claim(f"{cls}Event") if contract.envelope == "cloudevents" \
+                        else None
+                    planned.append((contract, version, cls, wrapper))
                     if latest is not None and version.number == latest.number:
                         module.latest[alias] = cls
                 module.sources.append(contract.path)
-            for contract, version, cls in planned:
-                self._version(_Version(contract, version, name, cls))
+            for contract, version, cls, wrapper in planned:
+                self._version(_Version(contract, version, name, cls), wrapper)
         if self.problems:
             shown = self.problems[:20]
             more = len(self.problems) - len(shown)
@@ -117,7 +120,7 @@ class Builder:
             raise CodegenError("cannot generate exact classes:\n  " + "\n  ".join(shown) + tail)
         return list(self.modules.values())
 
-    def _version(self, ctx: _Version) -> None:
+    def _version(self, ctx: _Version, wrapper: str | None = None) -> None:
         try:
             root = ctx.root
             pointer = ""
@@ -134,7 +137,9 @@ class Builder:
             contract, version = ctx.contract, ctx.version
             schema_id = str(ctx.root.get("$id") or f"urn:accord:{contract.event}:{version.number}")
             event = m.EventInfo(contract.event, version.number, contract.channel, schema_id,
-                                version.status)
+                                version.status, wrapper,
+                                schema_uri(contract, version),
+                                tuple(contract.producers))
             doc = "\n\n".join(t for t in (contract.summary, root.get("description"),
                                           contract.description) if isinstance(t, str) and t)
             self._class(ctx, root, pointer, ctx.class_name, doc=doc, event=event, claimed=True)

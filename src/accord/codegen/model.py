@@ -123,6 +123,11 @@ class EventInfo:
     channel: str | None
     schema_id: str
     status: str
+    wrapper: str | None = None
+    """The CloudEvents envelope class (`envelope: cloudevents` contracts only)."""
+    dataschema: str = ""
+    sources: tuple[str, ...] = ()
+    """The contract's producers: the `source` values the envelope accepts (any if empty)."""
 
 
 @dataclass(frozen=True, slots=True)

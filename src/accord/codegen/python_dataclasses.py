@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from accord.codegen import model as m
 from accord.codegen.checks import Checks, accepts_null
+from accord.codegen.envelopes import wrapper_class, wrapper_loader
 from accord.codegen.naming import docstring
 
 _FORMAT_IMPORTS = {"fmt:date-time": "datetime as _dt", "fmt:date": "datetime as _dt",
@@ -68,6 +69,8 @@ class ModuleEmitter:
             body += ["", "", *self._enum(enum)]
         for cls in self.module.classes:
             body += ["", "", *self._class(cls)]
+            if cls.event is not None and cls.event.wrapper is not None:
+                body += ["", "", *wrapper_class(self.style, cls)]
         if self.module.aliases:
             body += ["", ""]
             for alias in self.module.aliases:
@@ -80,6 +83,8 @@ class ModuleEmitter:
         functions: list[str] = []
         for cls in self.module.classes:
             functions += ["", "", *self._loader(cls)]
+            if cls.event is not None and cls.event.wrapper is not None:
+                functions += ["", "", *wrapper_loader(self.style, cls)]
         for alias in self.module.aliases:
             functions += ["", "", *self._alias_loader(alias)]
         helpers: list[str] = []
@@ -87,7 +92,8 @@ class ModuleEmitter:
             helpers += ["", "", helper]
         constants = self.checks.constants
         footer = self.style.footer(self.module)
-        names = sorted_names([c.name for c in self.module.classes] + [e.name or "" for e in
+        names = sorted_names([c.name for c in self.module.classes] + wrappers(self.module)
+                       + [e.name or "" for e in
                        self.module.enums] + [a.name for a in self.module.aliases]
                        + list(self.module.latest))
         lines = [*header, *docstring(self.module.doc, ""), "", "from __future__ import annotations",
@@ -107,6 +113,8 @@ class ModuleEmitter:
                 stdlib.add(_FORMAT_IMPORTS[need])
         if self.module.enums:
             stdlib.add("enum as _enum")
+        if wrappers(self.module):
+            stdlib.add("datetime as _dt")  # the envelope's `time`
         if self.uses_typing or self.module.classes:
             stdlib.add("typing as _t")
         third = [i for i in stdlib if i.startswith("pydantic")]
@@ -276,6 +284,12 @@ class ModuleEmitter:
                f"    out: {alias.name}"]
         out += [f"    {line}" for line in self.checks.load(alias.type, "value", "out")]
         return [*out, "    return out"]
+
+
+def wrappers(module: m.ModuleDef) -> list[str]:
+    """The CloudEvents envelope classes of a module."""
+    return [c.event.wrapper for c in module.classes
+            if c.event is not None and c.event.wrapper is not None]
 
 
 def sorted_names(names: list[str]) -> list[str]:

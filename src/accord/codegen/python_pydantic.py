@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accord.codegen import model as m
-from accord.codegen.python_dataclasses import Style
+from accord.codegen.python_dataclasses import Style, wrappers
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,8 @@ class PydanticStyle(Style):
 
     def footer(self, module: m.ModuleDef) -> list[str]:
         # Annotations are strings (PEP 563): resolve them now that every class exists.
-        return [f"{cls.name}.model_rebuild()" for cls in module.classes]
+        return [f"{name}.model_rebuild()" for name in [c.name for c in module.classes]
+                + wrappers(module)]
 
 
 PYDANTIC = PydanticStyle()

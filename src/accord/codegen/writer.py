@@ -15,7 +15,13 @@ from accord import __version__
 from accord.codegen import model as m
 from accord.codegen.build import RUNTIME, SHARED, build
 from accord.codegen.naming import docstring, is_safe
-from accord.codegen.python_dataclasses import DATACLASSES, Style, emit_module, sorted_names
+from accord.codegen.python_dataclasses import (
+    DATACLASSES,
+    Style,
+    emit_module,
+    sorted_names,
+    wrappers,
+)
 from accord.codegen.python_pydantic import PYDANTIC
 from accord.errors import UsageError
 from accord.registry.model import Registry
@@ -56,7 +62,7 @@ def _init(package: str, source: str, style: str, modules: list[m.ModuleDef]) -> 
     events: list[tuple[str, int, str, str]] = []
     for module in modules:
         names = sorted(c.name for c in module.classes if c.event is not None)
-        names += sorted(module.latest)
+        names += sorted(module.latest) + wrappers(module)
         if names:
             lines.append(f"    from .{module.name} import (")
             lines += [f"        {n}," for n in sorted(names)]

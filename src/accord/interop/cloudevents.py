@@ -117,6 +117,11 @@ def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | N
             if name not in document:
                 raise CloudEventError(f"CloudEvent is missing the required attribute {name!r}")
         encoded.setdefault("content-type", STRUCTURED.encode())
+    else:
+        # The SDK makes up an id (and other attributes) that binary headers leave out.
+        for name in REQUIRED:
+            if f"ce_{name}" not in encoded:
+                raise CloudEventError(f"CloudEvent is missing the required attribute {name!r}")
     try:
         event = kafka.from_kafka(kafka.KafkaMessage(encoded, None, body), JSONFormat())
     except Exception as exc:  # the SDK raises several unrelated types for bad input
@@ -134,6 +139,9 @@ def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | N
 def validate(contract: Contract, version: ContractVersion, envelope: Envelope) -> None:
     """Check the envelope's attributes against the contract, and its data against the schema."""
     attributes = envelope.attributes
+    # The SDK also reads CloudEvents 0.3; a contract's envelope is 1.0.
+    if attributes.get("specversion") != "1.0":
+        raise CloudEventError(f"specversion {attributes.get('specversion')!r} is not '1.0'")
     if attributes.get("type") != contract.event:
         raise CloudEventError(
             f"CloudEvent type {attributes.get('type')!r} is not {contract.event!r}")
