@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -127,6 +128,12 @@ def test_lint_named_files_only(capsys, write_tree):
         ({}, ["nope.yaml"], "error: nope.yaml: no such file"),
         ({"governance/policy.yaml": "compatibility: SIDEWAYS\n"}, [],
          "error: governance/policy.yaml:1:1: compatibility must be one of"),
+        ({"contracts/orders/a.yaml": "- event: orders.A\n"}, [],
+         "error: contracts/orders/a.yaml:1:1: not a valid contract file: "),
+        ({"contracts/_shared/id.yaml": "- type: string\n"}, [],
+         "error: contracts/_shared/id.yaml:1:1: a shared schema must be a mapping"),
+        ({"governance/policy.yaml": "- compatibility: NONE\n"}, [],
+         "error: governance/policy.yaml:1: a policy must be a mapping"),
     ],
 )
 def test_bad_input_exits_2_without_traceback(capsys, write_tree, files, args, message):
@@ -135,6 +142,53 @@ def test_bad_input_exits_2_without_traceback(capsys, write_tree, files, args, me
     assert code == 2
     assert err.startswith(message), err
     assert "Traceback" not in err + out
+
+
+def test_policy_that_is_a_folder_exits_2(capsys, write_tree):
+    root = write_tree({"contracts/orders/order_placed.yaml": MINIMAL})
+    (root / "governance/policy.yaml").mkdir(parents=True)
+    assert run(capsys, "lint") == (
+        2, "", "error: governance/policy.yaml: is a folder, not a file\n")
+
+
+def _unreadable(monkeypatch, name):
+    """Make reading files called ``name`` fail as it does without permission (tests run as root)."""
+    read_bytes, read_text = Path.read_bytes, Path.read_text
+
+    def refuse(path):
+        if path.name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(Path, "read_bytes", lambda p: refuse(p) or read_bytes(p))
+    monkeypatch.setattr(Path, "read_text", lambda p, *a, **k: refuse(p) or read_text(p, *a, **k))
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [
+        ("order_placed.yaml", ["lint"],
+         "error: contracts/orders/order_placed.yaml: cannot read the file: Permission denied\n"),
+        ("order_placed.yaml", ["lint", "contracts/orders/order_placed.yaml"],
+         "error: contracts/orders/order_placed.yaml: cannot read the file: Permission denied\n"),
+        ("policy.yaml", ["lint"],
+         "error: governance/policy.yaml: cannot read the file: Permission denied\n"),
+        ("old.json", ["compat", "old.json", "contracts/orders/order_placed.yaml@1"],
+         "error: old.json: cannot read the file: Permission denied\n"),
+    ],
+)
+def test_unreadable_file_exits_2(capsys, write_tree, monkeypatch, name, args, message):
+    write_tree({"contracts/orders/order_placed.yaml": MINIMAL,
+                "governance/policy.yaml": "compatibility: BACKWARD\n",
+                "old.json": '{"type": "object"}'})
+    _unreadable(monkeypatch, name)
+    assert run(capsys, *args) == (2, "", message)
+
+
+def test_unreadable_config_exits_2(capsys, write_tree, monkeypatch):
+    root = write_tree({"contracts/orders/order_placed.yaml": MINIMAL})
+    _unreadable(monkeypatch, "pyproject.toml")
+    assert run(capsys, "lint") == (
+        2, "", f"error: {root / 'pyproject.toml'}: cannot read the file: Permission denied\n")
 
 
 def test_usage_error_exits_2(capsys):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from accord.errors import ConfigError, Location
-from accord.registry.yamlio import load_yaml
+from accord.registry.yamlio import load_yaml_file
 
 _KEYS = {"registry", "policy", "plugins", "expectations"}
 
@@ -54,12 +54,16 @@ def find_config(start: Path | None = None) -> Config:
                 data = tomllib.loads(pyproject.read_text("utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"invalid TOML: {exc}", Location(str(pyproject))) from None
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot read the file: {exc.strerror or exc}", Location(str(pyproject))
+                ) from None
             section = data.get("tool", {}).get("accord")
             if isinstance(section, dict):
                 return _from_mapping(section, folder, pyproject)
         accord_yaml = folder / "accord.yaml"
         if accord_yaml.is_file():
-            document, _ = load_yaml(accord_yaml.read_bytes(), str(accord_yaml))
+            document, _ = load_yaml_file(accord_yaml)
             if not isinstance(document, dict):
                 raise ConfigError("accord.yaml must be a mapping", Location(str(accord_yaml), 1))
             return _from_mapping(document, folder, accord_yaml)

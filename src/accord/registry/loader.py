@@ -17,7 +17,7 @@ from accord.registry.metaschema import check_schema, draft_of
 from accord.registry.model import JSON, Contract, ContractVersion, Registry, SharedSchema, SourceMap
 from accord.registry.pointer import escape, join
 from accord.registry.refs import Bundler
-from accord.registry.yamlio import load_yaml
+from accord.registry.yamlio import load_yaml, read_error
 
 Files = Callable[[str], bytes]
 """Reads a file by its root-relative path: the work tree, or a git tree (see `git.py`)."""
@@ -80,10 +80,8 @@ class Loader:
     def _parse(self, path: str) -> tuple[JSON, SourceMap]:
         try:
             data = self._files(path)
-        except FileNotFoundError:
-            raise LoadError("file not found", Location(self._display(path))) from None
-        except IsADirectoryError:
-            raise LoadError("is a folder, not a file", Location(self._display(path))) from None
+        except OSError as exc:
+            raise read_error(exc, self._display(path)) from None
         return load_yaml(data, self._display(path))
 
     def _read_shared(self, path: str) -> tuple[JSON, SourceMap]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from accord.errors import ConfigError, Location
 from accord.registry.model import CHANNEL_PATTERN, LEVELS, UNDECLARED, Policy, RuleSetting
-from accord.registry.yamlio import load_yaml
+from accord.registry.yamlio import load_yaml_file
 
 SEVERITIES = ("error", "warning", "off")
 _KEYS = {"compatibility", "undeclared_properties", "naming", "rules"}
@@ -16,10 +16,11 @@ _CASES = ("snake_case", "camelCase", "PascalCase", "kebab-case")
 
 def load_policy(path: str | Path | None) -> Policy:
     """Load the policy file at ``path``; no file means the defaults."""
-    if path is None or not Path(path).is_file():
+    # A missing file means the defaults; a folder or an unreadable file is an error.
+    if path is None or not Path(path).exists():
         return Policy()
     file = str(path)
-    document, source = load_yaml(Path(path).read_bytes(), file)
+    document, source = load_yaml_file(Path(path), file)
 
     def fail(message: str, pointer: str) -> ConfigError:
         return ConfigError(message, source.locate(pointer))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -97,6 +98,25 @@ def _decode(data: bytes, file: str) -> str:
             f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded", Location(file, line)
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def read_error(exc: OSError, file: str) -> LoadError:
+    """The error to report when the file shown as ``file`` cannot be read."""
+    if isinstance(exc, FileNotFoundError):
+        return LoadError("file not found", Location(file))
+    if isinstance(exc, IsADirectoryError):
+        return LoadError("is a folder, not a file", Location(file))
+    return LoadError(f"cannot read the file: {exc.strerror or exc}", Location(file))
+
+
+def load_yaml_file(path: Path, file: str | None = None) -> tuple[JSON, SourceMap]:
+    """Read and parse the YAML file at ``path``, shown to users as ``file``."""
+    shown = str(path) if file is None else file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise read_error(exc, shown) from None
+    return load_yaml(data, shown)
 
 
 def load_yaml(data: bytes, file: str) -> tuple[JSON, SourceMap]:
