@@ -87,6 +87,29 @@ def test_compat_contract_versions_use_the_contracts_level(capsys, monkeypatch):
     assert code == 2 and "orders.OrderPlaced has no version 9 (it has 1, 2)" in err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["contracts/orders/order_placed.yaml", "contracts/orders/order_placed.yaml@1"],
+         "error: contracts/orders/order_placed.yaml:1:1: this is a contract file, not a schema; "
+         "name a version: contracts/orders/order_placed.yaml@VERSION\n"),
+        (["contracts/orders/order_placed.yaml@1", "contracts/orders/order_placed.yaml@\u00b2"],
+         "error: contracts/orders/order_placed.yaml@\u00b2: no such file "
+         "(give a schema file or contract.yaml@VERSION)\n"),
+        (["contracts/orders/order_placed.yaml@1", "contracts/orders@1"],
+         "error: contracts/orders: no such file\n"),
+        (["contracts/_shared/id.yaml@1", "contracts/orders/order_placed.yaml@1"],
+         "error: contracts/_shared/id.yaml:1:1: not a valid contract file: "),
+    ],
+)
+def test_compat_contract_bad_input_exits_2(capsys, write_tree, args, message):
+    write_tree({"contracts/orders/order_placed.yaml": MINIMAL,
+                "contracts/_shared/id.yaml": "type: string\n"})
+    code, out, err = run(capsys, "compat", *args)
+    assert (code, out) == (2, "")
+    assert err.startswith(message), err
+
+
 def test_diff_last_two_versions(capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     code, out, _ = run(capsys, "diff", "orders.OrderPlaced", "--format", "json")

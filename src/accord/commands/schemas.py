@@ -12,7 +12,7 @@ from accord.registry import Contract, ContractVersion
 from accord.registry.loader import Files, Loader, check_meta
 from accord.registry.model import JSON
 from accord.registry.refs import Bundler
-from accord.registry.yamlio import load_yaml
+from accord.registry.yamlio import load_yaml, load_yaml_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def contract_file(path: Path) -> tuple[Contract, str]:
 def resolve(spec: str) -> NamedSchema:
     """`file.json`, `file.yaml` (a schema) or `contract.yaml@N` (a version of a contract)."""
     file, at, number = spec.rpartition("@")
-    if at and number.isdigit() and file:
+    if at and number.isascii() and number.isdigit() and file:
         contract, _ = contract_file(Path(file))
         version = contract.version(int(number))
         if version is None:
@@ -56,9 +56,15 @@ def resolve(spec: str) -> NamedSchema:
         raise UsageError("no such file (give a schema file or contract.yaml@VERSION)",
                          Location(spec))
     folder = path.resolve().parent
-    document, source = load_yaml(path.read_bytes(), spec)
+    document, source = load_yaml_file(path, spec)
     if not isinstance(document, dict | bool):
         raise UsageError("a schema must be a JSON object or a boolean", source.locate())
+    if isinstance(document, dict) and "event" in document and "versions" in document:
+        # Read as a schema, a contract file accepts anything: name one of its versions.
+        raise UsageError(
+            f"this is a contract file, not a schema; name a version: {spec}@VERSION",
+            source.locate(),
+        )
     check_meta(document, source, "")
     bundled = Bundler(lambda p: load_yaml((folder / p).read_bytes(), display(folder / p)))
     return NamedSchema(spec, bundled.bundle(document, path.name, source, ""))
