@@ -39,6 +39,11 @@ class GitTree:
             self.commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
                                top).decode().strip()
         except _Failed:
+            if not _git(["rev-list", "-n", "1", "--all"], top).strip():
+                raise UsageError(
+                    f"unknown git ref {ref!r}: the repository has no commits yet, "
+                    "so there is no base to check against"
+                ) from None
             raise UsageError(f"unknown git ref {ref!r}") from None
         self.ref = ref
         self.prefix = folder.relative_to(top.resolve()).as_posix()
