@@ -1,0 +1,19 @@
+"""Adapters from the broker Protocol to real engines: NATS JetStream and Redis Streams."""
+
+from .base import (
+    AdapterError,
+    ConnectionLost,
+    EngineBroker,
+    EngineMessage,
+    EngineSubscription,
+    connect,
+)
+
+__all__ = [
+    "AdapterError",
+    "ConnectionLost",
+    "EngineBroker",
+    "EngineMessage",
+    "EngineSubscription",
+    "connect",
+]

@@ -1,0 +1,195 @@
+"""What every real-engine adapter shares: its Protocol, its message, its errors, its counters.
+
+The simulator and ``accord tap`` see only ``accord.broker.protocol`` plus what
+``EngineBroker`` adds here (``close``, ``lag``, a poll that may wait). Nothing here is
+NATS- or Redis-specific, so a confluent-kafka adapter fits unchanged: its ``Consumer.poll``
+and ``commit`` are already synchronous, ``offsets_for_times`` gives ``seek`` by time, and a
+dead-letter topic is the same produce-then-commit step the Redis adapter does.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from accord.broker.metrics import BrokerMetrics, LatencySummary, PartitionMetrics, TopicMetrics
+from accord.broker.protocol import Broker, Subscription
+from accord.broker.records import EMPTY_HEADERS, Headers, Key
+from accord.errors import AccordError
+
+CONNECT_TIMEOUT_S = 2.0
+"""Short on purpose: an unreachable broker should fail in seconds, not hang a CI job."""
+
+ENCODING_HEADER = "accord-encoding"
+"""Set to ``json`` on values the adapter serialised, so ``value`` decodes them again."""
+
+
+class AdapterError(AccordError):
+    """A real engine refused or failed: unreachable, auth, missing stream, dropped link."""
+
+
+class ConnectionLost(AdapterError):
+    """The link dropped mid-run; what was measured before it still counts."""
+
+
+def now_ms() -> int:
+    """Wall-clock ms: real engines stamp records in wall time, not virtual time."""
+    return time.time_ns() // 1_000_000
+
+
+def encode(value: object) -> tuple[bytes, bool]:
+    """A value as bytes on the wire, and whether it was JSON-encoded here."""
+    if isinstance(value, bytes):
+        return value, False
+    return json.dumps(value, separators=(",", ":")).encode(), True
+
+
+@dataclass(slots=True)
+class EngineMessage:
+    """One delivery from a real engine; settling calls back into the adapter."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int
+    key: Key
+    data: bytes
+    is_json: bool
+    headers: Headers
+    attempt: int
+    group: str
+    _ack: Callable[[], None] = field(repr=False)
+    _nack: Callable[[int, object], None] = field(repr=False)
+    settled: bool = False
+
+    @property
+    def value(self) -> Any:
+        """JSON that the adapter encoded comes back decoded; anything else stays bytes."""
+        return json.loads(self.data) if self.is_json else self.data
+
+    def ack(self) -> None:
+        if not self.settled:
+            self.settled = True
+            self._ack()
+
+    def nack(self, delay_ms: int = 0, error: object = None) -> None:
+        if not self.settled:
+            self.settled = True
+            self._nack(delay_ms, error)
+
+
+@runtime_checkable
+class EngineSubscription(Subscription, Protocol):
+    """A group member on a real engine: ``poll`` may wait up to ``timeout_ms`` for data."""
+
+    def poll(self, max_records: int = 500, timeout_ms: int = 0) -> list[EngineMessage]: ...
+
+
+@runtime_checkable
+class EngineBroker(Broker, Protocol):
+    """The broker Protocol plus what a networked engine needs: lag and an explicit close."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def differences(self) -> Mapping[str, str]:
+        """Semantics of the embedded broker this engine lacks: name -> what happens instead."""
+        ...
+
+    def subscribe(
+        self,
+        topic: str,
+        group: str,
+        *,
+        max_deliveries: int = 5,
+        ack_timeout_ms: int = 30_000,
+        max_in_flight: int = 100,
+        start: Literal["earliest", "latest"] = "earliest",
+    ) -> EngineSubscription:
+        """Join ``group``; a new group starts at ``start``, an existing one where it was."""
+        ...
+
+    def exists(self, topic: str) -> bool: ...
+    def lag(self, group: str, topic: str) -> int: ...
+    def drop_group(self, group: str, topic: str) -> None: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class TopicCounts:
+    """What this client saw of a topic; engines keep no such totals for us."""
+
+    published: int = 0
+    duplicates: int = 0
+    delivered: int = 0
+    redelivered: int = 0
+    acked: int = 0
+    dead_lettered: int = 0
+
+
+class ClientStats:
+    """Client-side counters turned into the embedded broker's metrics shape."""
+
+    def __init__(self) -> None:
+        self.topics: dict[str, TopicCounts] = {}
+        self.groups: set[tuple[str, str]] = set()
+
+    def of(self, topic: str) -> TopicCounts:
+        counts = self.topics.get(topic)
+        if counts is None:
+            counts = self.topics[topic] = TopicCounts()
+        return counts
+
+    def snapshot(self, now: int, lag: Callable[[str, str], int]) -> BrokerMetrics:
+        topics = {
+            name: TopicMetrics(
+                name, 1, c.published, c.duplicates, c.delivered, c.redelivered, c.acked,
+                MappingProxyType({"max-deliveries": c.dead_lettered} if c.dead_lettered else {}),
+                MappingProxyType({}), 0, 0, 0, LatencySummary())
+            for name, c in self.topics.items()
+        }
+        partitions = []
+        for group, topic in sorted(self.groups):
+            behind = lag(group, topic)
+            partitions.append(PartitionMetrics(group, topic, 0, 0, 0, 0, behind, 0, behind,
+                                               self.of(topic).redelivered, None))
+        return BrokerMetrics(now, MappingProxyType(topics), tuple(partitions))
+
+
+def header_map(items: Mapping[str, str | bytes] | None) -> Headers:
+    return EMPTY_HEADERS if not items else MappingProxyType(dict(items))
+
+
+Opener = Callable[[str, float], EngineBroker]
+
+
+def _open_nats(url: str, timeout: float) -> EngineBroker:
+    from .nats_jetstream import NatsBroker
+
+    return NatsBroker(url, timeout)
+
+
+def _open_redis(url: str, timeout: float) -> EngineBroker:
+    from .redis_streams import RedisBroker
+
+    return RedisBroker(url, timeout)
+
+
+# Name -> implementation, checked by the Protocol (see STYLE.md); a Kafka adapter adds a row.
+ENGINES: dict[str, Opener] = {
+    "nats": _open_nats, "tls": _open_nats, "redis": _open_redis, "rediss": _open_redis}
+
+
+def connect(url: str, timeout: float = CONNECT_TIMEOUT_S) -> EngineBroker:
+    """An adapter for ``url`` (``nats://host:port`` or ``redis://host:port/db``)."""
+    scheme = url.partition("://")[0].lower() if "://" in url else ""
+    opener = ENGINES.get(scheme)
+    if opener is None:
+        raise AdapterError(
+            f"unknown broker URL {url!r}: use nats://HOST:PORT or redis://HOST:PORT")
+    return opener(url, timeout)

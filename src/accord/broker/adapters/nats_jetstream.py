@@ -1,0 +1,329 @@
+"""NATS JetStream adapter: a stream per topic, a durable pull consumer per group.
+
+nats-py is asyncio-only; the Protocol is synchronous, so the client lives on a private loop
+thread (`loop.LoopThread`). Acks and naks are sent without waiting, as a JetStream client
+does by default; everything else waits with a bounded timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import Coroutine, Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal, TypeVar
+
+import nats
+import nats.errors
+import nats.js.errors
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from accord.broker.metrics import BrokerMetrics
+from accord.broker.records import DeadLetter, Key, PublishResult, Record
+
+from .base import (
+    CONNECT_TIMEOUT_S,
+    ENCODING_HEADER,
+    AdapterError,
+    ClientStats,
+    ConnectionLost,
+    EngineMessage,
+    encode,
+    header_map,
+    now_ms,
+)
+from .loop import LoopThread
+
+T = TypeVar("T")
+REQUEST_TIMEOUT_S = 5.0
+KEY_HEADER = "accord-key"
+ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{stream}.{consumer}"
+DLQ_PREFIX = "accord.dlq."
+
+DIFFERENCES = {
+    "partitions": "one stream per topic; no key partitions, so no per-key ordering across "
+                  "members of a group (create_topic ignores partitions)",
+    "compaction": "no key compaction (JetStream keeps the last N per subject, not per key)",
+    "dead-letter": "JetStream has no dead-letter stream: the adapter copies the original, "
+                   "fetched by stream sequence, when the MAX_DELIVERIES advisory arrives; only "
+                   "while an adapter is connected",
+    "seek": "a consumer's start cannot change: seek deletes and re-creates the durable "
+            "consumer, dropping its pending redeliveries",
+    "dedup": "Nats-Msg-Id within the stream's duplicate window (2 min)",
+}
+
+
+def stream_name(topic: str) -> str:
+    """A subject as a stream name: JetStream forbids '.', '*', '>' and spaces there."""
+    return re.sub(r"[.*> ]", "_", topic)
+
+
+def _fail(url: str, exc: BaseException) -> AdapterError:
+    text = str(exc) or type(exc).__name__
+    if "authorization" in text.lower() or "authentication" in text.lower():
+        return AdapterError(f"nats at {url} refused authentication: {text}")
+    if isinstance(exc, TimeoutError):  # before OSError, of which it is a subclass
+        return ConnectionLost(f"nats at {url} did not answer in time")
+    if isinstance(exc, nats.errors.NoServersError | OSError):
+        return ConnectionLost(f"cannot reach nats at {url}: {text}")
+    if isinstance(exc, nats.errors.ConnectionClosedError | nats.errors.StaleConnectionError
+                  | nats.errors.ConnectionDrainingError):
+        return ConnectionLost(f"connection to nats at {url} was lost: {text}")
+    if isinstance(exc, nats.js.errors.NotFoundError):
+        return AdapterError(f"nats at {url}: not found: {text}")
+    if isinstance(exc, nats.js.errors.ServiceUnavailableError | nats.errors.NoRespondersError):
+        return AdapterError(f"nats at {url} has no JetStream (start nats-server with -js)")
+    return AdapterError(f"nats at {url} failed: {text}")
+
+
+class NatsSubscription:
+    """A member of a group: fetches from the group's durable pull consumer."""
+
+    def __init__(self, broker: NatsBroker, topic: str, group: str, psub: Any) -> None:
+        self._broker, self._topic, self._group, self._psub = broker, topic, group, psub
+        self._closed = False
+
+    @property
+    def member_id(self) -> str:
+        return f"{self._group}@{id(self)}"
+
+    def poll(self, max_records: int = 500, timeout_ms: int = 0) -> list[EngineMessage]:
+        if self._closed:
+            return []
+        # A pull request needs a little time to come back even when messages are waiting.
+        wait = max(timeout_ms, 20) / 1000
+        msgs = self._broker.call(self._fetch(max_records, wait), wait + REQUEST_TIMEOUT_S)
+        out = [self._message(m) for m in msgs]
+        counts = self._broker.stats.of(self._topic)
+        counts.delivered += len(out)
+        counts.redelivered += sum(1 for m in out if m.attempt > 1)
+        return out
+
+    async def _fetch(self, batch: int, wait: float) -> list[Any]:
+        try:
+            return list(await self._psub.fetch(batch, timeout=wait))
+        except TimeoutError:  # nats' own and asyncio's: both mean "nothing waiting"
+            return []
+
+    def _message(self, msg: Any) -> EngineMessage:
+        meta = msg.metadata
+        headers = dict(msg.headers or {})
+        is_json = headers.pop(ENCODING_HEADER, None) == "json"
+        key = headers.pop(KEY_HEADER, None)
+        stamp = int(meta.timestamp.timestamp() * 1000) if meta.timestamp else now_ms()
+        loop = self._broker.loop
+        return EngineMessage(
+            self._topic, 0, int(meta.sequence.stream), stamp, key, msg.data, is_json,
+            header_map(headers), int(meta.num_delivered), self._group,
+            lambda: self._ack(msg),
+            lambda delay, error: loop.spawn(msg.nak(delay=delay / 1000 if delay else None)))
+
+    def _ack(self, msg: Any) -> None:
+        self._broker.loop.spawn(msg.ack())
+        self._broker.stats.of(self._topic).acked += 1
+
+    def close(self) -> None:
+        self._closed = True
+
+    def crash(self) -> None:
+        # Nothing to tell the server: unacked messages come back after AckWait.
+        self._closed = True
+
+
+class NatsBroker:
+    """The broker Protocol over NATS JetStream (nats-py on a private loop thread)."""
+
+    differences = DIFFERENCES
+
+    def __init__(self, url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+        self._url = url
+        self.stats = ClientStats()
+        self.loop = LoopThread()
+        self._dead: dict[str, list[DeadLetter]] = {}
+        self._advised: set[tuple[str, str]] = set()
+        self._lost: str | None = None
+        try:
+            self._nc: Any = self.loop.run(self._connect(timeout), timeout + 1)
+        except Exception as exc:
+            self.loop.stop()
+            if isinstance(exc, TimeoutError):
+                raise ConnectionLost(f"cannot reach nats at {url} within {timeout} s") from None
+            raise _fail(url, exc) from None
+        self._js: Any = self._nc.jetstream(timeout=REQUEST_TIMEOUT_S)
+
+    async def _connect(self, timeout: float) -> Any:
+        async def on_error(exc: Exception) -> None:
+            self._lost = self._lost or str(exc)
+
+        async def on_disconnect() -> None:
+            self._lost = self._lost or "disconnected"
+
+        # wait_for bounds the whole attempt (nats-py may retry a refused server inside
+        # connect) and cancels it on this loop, so nothing is left pending at stop().
+        return await asyncio.wait_for(
+            nats.connect(self._url, connect_timeout=timeout, allow_reconnect=False,
+                         max_reconnect_attempts=0, error_cb=on_error,
+                         disconnected_cb=on_disconnect), timeout)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def now(self) -> int:
+        return now_ms()
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = REQUEST_TIMEOUT_S) -> T:
+        """Run one client coroutine, turning its errors into one clear AdapterError."""
+        try:
+            return self.loop.run(coro, timeout)
+        except AdapterError:
+            raise
+        except Exception as exc:
+            if self._lost is not None or self._nc.is_closed:
+                raise ConnectionLost(
+                    f"connection to nats at {self._url} was lost: {self._lost}") from None
+            raise _fail(self._url, exc) from None
+
+    def create_topic(self, name: str, partitions: int = 1, retention_ms: int | None = None,
+                     retention_bytes: int | None = None, compact: bool = False,
+                     dead_letter: bool = True) -> object:
+        async def create() -> Any:
+            params: dict[str, Any] = {"name": stream_name(name), "subjects": [name]}
+            if retention_ms is not None:
+                params["max_age"] = retention_ms / 1000
+            if retention_bytes is not None:
+                params["max_bytes"] = retention_bytes
+            try:
+                return await self._js.add_stream(**params)
+            except nats.js.errors.BadRequestError:  # exists: apply the settings given now
+                return await self._js.update_stream(**params)
+
+        return self.call(create())
+
+    def exists(self, topic: str) -> bool:
+        async def find() -> bool:
+            try:
+                await self._js.find_stream_name_by_subject(topic)
+            except nats.js.errors.NotFoundError:
+                return False
+            return True
+
+        return self.call(find())
+
+    def _stream_of(self, topic: str) -> str:
+        if not self.exists(topic):
+            raise AdapterError(f"nats at {self._url} has no stream for subject {topic!r}")
+        return str(self.call(self._js.find_stream_name_by_subject(topic)))
+
+    def publish(self, topic: str, value: object, key: Key = None,
+                headers: Mapping[str, str | bytes] | None = None,
+                msg_id: str | None = None) -> PublishResult:
+        data, is_json = encode(value)
+        sent = {k: v.decode() if isinstance(v, bytes) else v for k, v in (headers or {}).items()}
+        if is_json:
+            sent[ENCODING_HEADER] = "json"
+        if key is not None:
+            sent[KEY_HEADER] = key.decode() if isinstance(key, bytes) else key
+        if msg_id is not None:
+            sent["Nats-Msg-Id"] = msg_id
+        ack = self.call(self._js.publish(topic, data, headers=sent or None))
+        counts = self.stats.of(topic)
+        if ack.duplicate:
+            counts.duplicates += 1
+        else:
+            counts.published += 1
+        return PublishResult(topic, 0, int(ack.seq), now_ms(), duplicate=bool(ack.duplicate))
+
+    def subscribe(self, topic: str, group: str, *, max_deliveries: int = 5,
+                  ack_timeout_ms: int = 30_000, max_in_flight: int = 100,
+                  start: Literal["earliest", "latest"] = "earliest") -> NatsSubscription:
+        stream = self._stream_of(topic)
+        config = ConsumerConfig(
+            durable_name=group, ack_policy=AckPolicy.EXPLICIT, ack_wait=ack_timeout_ms / 1000,
+            max_deliver=max_deliveries, max_ack_pending=max_in_flight, filter_subject=topic,
+            deliver_policy=DeliverPolicy.ALL if start == "earliest" else DeliverPolicy.NEW)
+        self._watch_dead_letters(topic, stream, group)
+        psub = self.call(self._js.pull_subscribe(topic, durable=group, stream=stream,
+                                                 config=config))
+        self.stats.groups.add((group, topic))
+        return NatsSubscription(self, topic, group, psub)
+
+    def _watch_dead_letters(self, topic: str, stream: str, group: str) -> None:
+        if (stream, group) in self._advised:
+            return
+        self._advised.add((stream, group))
+
+        async def on_advisory(advisory: Any) -> None:
+            body = json.loads(advisory.data)
+            raw = await self._js.get_msg(stream, int(body["stream_seq"]))
+            await self._dead_letter(topic, group, raw, int(body.get("deliveries", 0)))
+
+        subject = ADVISORY.format(stream=stream, consumer=group)
+        self.call(self._nc.subscribe(subject, cb=on_advisory))
+
+    async def _dead_letter(self, topic: str, group: str, raw: Any, attempt: int) -> None:
+        headers = {k: v for k, v in (raw.headers or {}).items() if k != "Nats-Msg-Id"}
+        is_json = headers.pop(ENCODING_HEADER, None) == "json"
+        headers.update({"x-dead-letter-reason": "max-deliveries", "x-dead-letter-group": group,
+                        "x-dead-letter-attempt": str(attempt),
+                        "x-dead-letter-offset": str(raw.seq)})
+        stamp = now_ms()
+        record = Record(topic, 0, int(raw.seq), stamp, headers.get(KEY_HEADER), raw.data or b"",
+                        is_json, header_map(headers), len(raw.data or b""))
+        self._dead.setdefault(topic, []).append(
+            DeadLetter(record, group, attempt, "max-deliveries", "", stamp, header_map(headers)))
+        self.stats.of(topic).dead_lettered += 1
+        # Also to a subject other tools can read, if a stream captures it (best effort).
+        await self._nc.publish(DLQ_PREFIX + topic, raw.data or b"", headers=headers)
+
+    def dead_letters(self, topic: str) -> list[DeadLetter]:
+        return list(self._dead.get(topic, ()))
+
+    def seek(self, group: str, topic: str, *, offset: int | None = None,
+             timestamp: int | None = None,
+             to: Literal["earliest", "latest"] | None = None) -> Mapping[int, int]:
+        stream = self._stream_of(topic)
+        info = self.call(self._js.consumer_info(stream, group))
+        old = info.config
+        params: dict[str, Any] = {"deliver_policy": DeliverPolicy.ALL, "opt_start_seq": None,
+                                  "opt_start_time": None}
+        if offset is not None:
+            params.update(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=offset)
+        elif timestamp is not None:
+            params.update(deliver_policy=DeliverPolicy.BY_START_TIME,
+                          opt_start_time=datetime.fromtimestamp(timestamp / 1000, UTC))
+        elif to == "latest":
+            params["deliver_policy"] = DeliverPolicy.NEW
+        config = old.evolve(**params)
+
+        async def recreate() -> None:
+            await self._js.delete_consumer(stream, group)
+            await self._js.add_consumer(stream, config)
+
+        self.call(recreate())
+        return {0: offset or 0}
+
+    def lag(self, group: str, topic: str) -> int:
+        info = self.call(self._js.consumer_info(self._stream_of(topic), group))
+        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
+
+    def drop_group(self, group: str, topic: str) -> None:
+        self.call(self._js.delete_consumer(self._stream_of(topic), group))
+
+    def advance(self, ms: int) -> int:
+        import time
+
+        time.sleep(ms / 1000)
+        return now_ms()
+
+    def metrics(self) -> BrokerMetrics:
+        return self.stats.snapshot(now_ms(), self.lag)
+
+    def close(self) -> None:
+        # Closing a dropped link has nothing left to say.
+        with contextlib.suppress(Exception):
+            self.loop.run(self._nc.close(), REQUEST_TIMEOUT_S)
+        self.loop.stop()
