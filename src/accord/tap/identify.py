@@ -1,0 +1,119 @@
+"""Which contract and version a message is, and what is wrong with it.
+
+A CloudEvent names its contract by ``type`` and its version by ``dataschema``; anything
+else is matched by channel: the newest version it is valid under, else the version it
+breaks least (fewest violations), so a report points at the most plausible schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jsonschema import validators
+
+from accord.errors import AccordError
+from accord.interop.cloudevents import CloudEventError, parse, schema_uri
+from accord.registry.model import JSON, Contract, ContractVersion, Registry
+
+Violation = tuple[str, str]
+"""(JSON pointer, message)"""
+
+
+class NotJson(AccordError):
+    """A message on the channel is not JSON, so no contract can judge it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The contract and version a message was judged by (None: it matches none)."""
+
+    event: str | None
+    version: int | None
+    violations: tuple[Violation, ...] = ()
+    reason: str = ""
+    """Why nothing matched, when ``event`` is None."""
+
+    @property
+    def valid(self) -> bool:
+        return self.event is not None and not self.violations
+
+
+def _pointer(path: Any) -> str:
+    return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path) or "/"
+
+
+@dataclass
+class Identifier:
+    """Judges messages of one channel against a registry; validators are built once."""
+
+    registry: Registry
+    channel: str
+    _validators: dict[tuple[str, int], Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.candidates = [c for c in self.registry.contracts if c.channel == self.channel]
+
+    def violations(self, contract: Contract, version: ContractVersion,
+                   data: JSON) -> tuple[Violation, ...]:
+        key = (contract.event, version.number)
+        validator = self._validators.get(key)
+        if validator is None:
+            schema = version.resolved
+            validator = self._validators[key] = validators.validator_for(schema)(schema)
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        return tuple((_pointer(e.absolute_path), e.message) for e in errors)
+
+    def judge(self, data: bytes, headers: Mapping[str, str | bytes], where: str) -> Verdict:
+        """The verdict on one message; ``where`` names it in a NotJson error."""
+        binary = any(str(k).lower().startswith(("ce_", "ce-")) for k in headers)
+        if binary:
+            return self._cloudevent(data, headers)
+        try:
+            document = json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            raise NotJson(f"{where} is not JSON ({data[:40]!r}); every event on a contract "
+                          f"channel must be JSON") from None
+        if isinstance(document, dict) and "specversion" in document and "type" in document:
+            return self._cloudevent(data, headers)
+        return self._by_channel(document)
+
+    def _cloudevent(self, data: bytes, headers: Mapping[str, str | bytes]) -> Verdict:
+        try:
+            envelope = parse(data, headers)
+        except CloudEventError as exc:
+            return Verdict(None, None, reason=str(exc))
+        kind = str(envelope.attributes.get("type"))
+        contract = self.registry.get(kind)
+        if contract is None:
+            return Verdict(None, None, reason=f"CloudEvent type {kind!r} is in no contract")
+        dataschema = envelope.attributes.get("dataschema")
+        for version in contract.versions:
+            if dataschema == schema_uri(contract, version):
+                return Verdict(contract.event, version.number,
+                               self.violations(contract, version, envelope.data))
+        found = self._best([contract], envelope.data)
+        if dataschema is not None and found.event is not None:
+            return Verdict(found.event, found.version, (
+                ("/dataschema", f"{dataschema!r} names no version of {contract.event}"),
+                *found.violations))
+        return found
+
+    def _by_channel(self, document: JSON) -> Verdict:
+        if not self.candidates:
+            return Verdict(None, None, reason=f"no contract has channel {self.channel!r}")
+        return self._best(self.candidates, document)
+
+    def _best(self, contracts: list[Contract], data: JSON) -> Verdict:
+        best: Verdict | None = None
+        for contract in contracts:
+            for version in sorted(contract.versions, key=lambda v: -v.number):
+                found = self.violations(contract, version, data)
+                if not found:
+                    return Verdict(contract.event, version.number)
+                if best is None or len(found) < len(best.violations):
+                    best = Verdict(contract.event, version.number, found)
+        assert best is not None  # a contract has at least one version
+        return best

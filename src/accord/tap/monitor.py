@@ -1,0 +1,72 @@
+"""The tap loop: consume a channel in a group of its own, judge, ack, stop on a bound."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from accord.broker.adapters import AdapterError, EngineBroker, connect
+from accord.registry.model import Registry
+
+from .identify import Identifier, NotJson
+from .report import TapReport
+
+POLL_MS = 200
+"""How long one poll waits for traffic: short, so --duration is kept to within it."""
+
+
+@dataclass(frozen=True, slots=True)
+class TapOptions:
+    broker: str
+    channel: str
+    group: str | None = None
+    max_events: int | None = None
+    duration: float | None = None
+    start: Literal["earliest", "latest"] = "latest"
+
+
+def tap(registry: Registry, options: TapOptions) -> TapReport:
+    """Consume until ``max_events`` or ``duration``; a failure mid-run ends it early.
+
+    Without ``--group`` the tap reads in a group of its own, so other groups' positions
+    and pending entries are never touched, and removes that group when done.
+    """
+    report = TapReport(options.broker, options.channel)
+    broker = connect(options.broker)
+    try:
+        if not broker.exists(options.channel):
+            raise AdapterError(f"{options.broker} has no stream for channel "
+                               f"{options.channel!r}")
+        own = options.group is None
+        group = options.group or f"accord-tap-{os.getpid()}-{time.time_ns() % 10**9}"
+        _consume(broker, registry, options, group, report)
+        if own:
+            broker.drop_group(group, options.channel)
+    finally:
+        broker.close()
+    return report
+
+
+def _consume(broker: EngineBroker, registry: Registry, options: TapOptions, group: str,
+             report: TapReport) -> None:
+    judge = Identifier(registry, options.channel)
+    sub = broker.subscribe(options.channel, group, start=options.start)
+    started = time.monotonic()
+    deadline = started + options.duration if options.duration is not None else None
+    try:
+        while options.max_events is None or report.events < options.max_events:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            room = 500 if options.max_events is None else options.max_events - report.events
+            for message in sub.poll(room, timeout_ms=POLL_MS):
+                where = f"the message at offset {message.offset} of {options.channel!r}"
+                report.add(message.offset, judge.judge(message.data, message.headers, where))
+                message.ack()
+    except (AdapterError, NotJson) as exc:
+        # What was measured before the failure is still reported, then the error.
+        report.stopped = str(exc)
+    finally:
+        report.seconds = time.monotonic() - started
+        sub.close()

@@ -1,0 +1,112 @@
+"""`accord tap` catches a producer that sends an invalid event, on both engines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from accord.broker.adapters import connect
+from accord.cli import main
+from accord.interop.cloudevents import schema_uri, wrap
+from accord.registry import load_registry
+
+CONTRACT = """\
+event: shop.OrderPlaced
+summary: An order.
+owner: team-orders
+channel: {channel}
+producers: [order-service]
+consumers: [email-service]
+versions:
+  1:
+    schema:
+      type: object
+      required: [order_id]
+      properties:
+        order_id: {{type: string}}
+  2:
+    schema:
+      type: object
+      additionalProperties: false
+      required: [order_id, total]
+      properties:
+        order_id: {{type: string}}
+        total: {{type: integer, minimum: 0}}
+"""
+
+
+@pytest.fixture(params=["nats", "redis"])
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+def _tap(capsys: pytest.CaptureFixture[str], url: str, channel: str, *extra: str
+         ) -> tuple[int, str, str]:
+    code = main(["tap", "--broker", url, "--channel", channel, "--from", "earliest",
+                 "--duration", "3", *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_tap_reports_valid_invalid_and_unmatched(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    root = write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    contract = load_registry(root / "contracts").contracts[0]
+    broker = connect(engine)
+    broker.create_topic(unique)
+    broker.publish(unique, {"order_id": "a", "total": 3})  # v2
+    broker.publish(unique, {"order_id": "b", "note": "x"})  # v1 (open content model)
+    # Invalid under both versions, one violation each: the tie goes to the newest.
+    broker.publish(unique, {"order_id": 5, "total": 3})
+    broker.publish(unique, wrap(contract, contract.versions[1], {"order_id": "d"}, id="1"))
+    broker.publish(unique, {"specversion": "1.0", "id": "2", "source": "x", "type": "no.Such"})
+    broker.close()
+    code, out, err = _tap(capsys, engine, unique, "--format", "json", "--max-events", "5")
+    report = json.loads(out)
+    assert code == 1, err
+    assert report["events"] == 5
+    assert {(c["event"], c["version"], c["valid"], c["invalid"]) for c in report["counts"]} == {
+        ("shop.OrderPlaced", 1, 1, 0), ("shop.OrderPlaced", 2, 1, 2)}
+    pointers = {(v["version"], v["pointer"]) for v in report["violations"]}
+    assert (2, "/order_id") in pointers
+    assert (2, "/") in pointers  # the CloudEvent's v2 data lacks total
+    assert report["unmatched"]["count"] == 1
+    assert "no.Such" in report["unmatched"]["samples"][0]["reason"]
+    assert schema_uri(contract, contract.versions[1]).endswith(":v2")
+
+
+def test_tap_clean_traffic_exits_0_text(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    broker = connect(engine)
+    broker.create_topic(unique)
+    broker.publish(unique, {"order_id": "a", "total": 3})
+    broker.close()
+    code, out, _ = _tap(capsys, engine, unique, "--max-events", "1")
+    assert code == 0
+    assert "shop.OrderPlaced v2: 1 valid, 0 invalid" in out
+
+
+def test_tap_not_json_stops_with_exit_2(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    broker = connect(engine)
+    broker.create_topic(unique)
+    broker.publish(unique, {"order_id": "a", "total": 3})
+    broker.publish(unique, b"\x00not json")
+    broker.close()
+    code, out, err = _tap(capsys, engine, unique, "--max-events", "5")
+    assert code == 2
+    assert "1 valid" in out  # what was measured before still shows
+    assert err.count("\n") == 1 and "is not JSON" in err and "Traceback" not in err
+
+
+def test_tap_missing_stream_exits_2(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    code, _, err = _tap(capsys, engine, "nowhere-" + unique)
+    assert code == 2 and "has no stream for channel" in err
+
+
+@pytest.mark.parametrize("url", ["nats://127.0.0.1:1", "redis://127.0.0.1:1/0"])
+def test_tap_unreachable_exits_2(capsys, write_tree, url):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="c")})
+    code, _, err = _tap(capsys, url, "c")
+    assert code == 2 and "cannot reach" in err and "Traceback" not in err
