@@ -220,6 +220,27 @@ def sim_replay(file: str, fmt: str) -> int:
     return sim.replay(file, fmt)
 
 
+@cli.command("tap")
+@click.option("--broker", required=True, metavar="URL",
+              help="nats://HOST:PORT or redis://HOST:PORT/DB.")
+@click.option("--channel", required=True, metavar="NAME", help="Subject or stream to read.")
+@click.option("--group", metavar="G",
+              help="Consumer group to read in (default: a group of its own, removed after).")
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+@click.option("--max-events", type=click.IntRange(min=1), help="Stop after N events.")
+@click.option("--duration", type=click.FloatRange(min=0), metavar="S",
+              help="Stop after S seconds.")
+@click.option("--from", "start", type=click.Choice(["latest", "earliest"]), default="latest",
+              show_default=True, help="Where a new group starts reading.")
+def tap_command(broker: str, channel: str, group: str | None, fmt: str, max_events: int | None,
+                duration: float | None, start: str) -> int:
+    """Validate live traffic against the contracts; exit 1 if anything was invalid."""
+    from accord.commands import tap
+
+    return tap.run(broker, channel, group, fmt, max_events, duration,
+                   "earliest" if start == "earliest" else "latest")
+
+
 @cli.group("schema")
 def schema_group() -> None:
     """Print Accord's own JSON Schemas, for editors (yaml-language-server)."""
