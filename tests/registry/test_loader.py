@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator, Draft202012Validator
 
 from accord.registry import RegistryLoadError, dump_contract, load_registry
 from accord.registry.loader import Loader
@@ -83,6 +83,73 @@ def test_bundled_schema_validates_examples(tmp_path):
     validator = Draft202012Validator(schema)
     assert validator.is_valid({"order_id": "o", "total": {"amount": "12"}})
     assert not validator.is_valid({"order_id": "o", "total": {"amount": "1.5"}})
+
+
+def test_draft07_bundles_shared_schemas_beside_its_definitions(tmp_path):
+    root = _registry(tmp_path, {
+        "_shared/money.yaml": """\
+            type: object
+            required: [amount]
+            properties:
+              amount: {type: string, pattern: '^[0-9]+$'}
+            """,
+        "orders/order_placed.yaml": _with_schema("""\
+            $schema: http://json-schema.org/draft-07/schema#
+            type: object
+            required: [order_id, total]
+            properties:
+              order_id: {$ref: '#/definitions/id'}
+              total: {$ref: ../_shared/money.yaml}
+            definitions:
+              id: {type: string, minLength: 2}
+            """),
+    })
+    schema = load_registry(root).contracts[0].latest.resolved
+    assert schema["definitions"] == {"id": {"type": "string", "minLength": 2}}
+    assert schema["properties"]["order_id"] == {"$ref": "#/definitions/id"}
+    assert schema["properties"]["total"] == {"$ref": "#/$defs/_shared.money"}
+    validator = Draft7Validator(schema)
+    assert validator.is_valid({"order_id": "o-1", "total": {"amount": "12"}})
+    assert not validator.is_valid({"order_id": "o", "total": {"amount": "12"}})
+    assert not validator.is_valid({"order_id": "o-1", "total": {"amount": "1.5"}})
+
+
+@pytest.mark.parametrize("draft", ["https://json-schema.org/draft/2020-12/schema",
+                                   "http://json-schema.org/draft-07/schema#"])
+def test_local_defs_may_not_take_a_shared_schemas_name(tmp_path, draft):
+    root = _registry(tmp_path, {
+        "_shared/money.yaml": "type: object\n",
+        "orders/order_placed.yaml": _with_schema(f"""\
+            $schema: '{draft}'
+            type: object
+            properties:
+              order_id: {{type: string}}
+              total: {{$ref: ../_shared/money.yaml}}
+            $defs:
+              _shared.money: {{type: string}}
+            """),
+    })
+    assert _error(root) == (
+        "R/orders/order_placed.yaml:16:7: $defs already has '_shared.money', the name a "
+        "shared schema is bundled under; rename the local definition"
+    )
+
+
+def test_draft07_defs_that_is_not_a_mapping_is_an_error(tmp_path):
+    root = _registry(tmp_path, {
+        "_shared/money.yaml": "type: object\n",
+        "orders/order_placed.yaml": _with_schema("""\
+            $schema: http://json-schema.org/draft-07/schema#
+            type: object
+            properties:
+              total: {$ref: ../_shared/money.yaml}
+            $defs: [1]
+            """),
+    })
+    assert _error(root) == (
+        "R/orders/order_placed.yaml:15:7: $defs must be a mapping: shared schemas are "
+        "bundled into it"
+    )
 
 
 def test_recursive_schemas_are_legal(tmp_path):

@@ -112,21 +112,23 @@ class Bundler:
             if key not in closure:
                 closure.add(key)
                 pending.extend(self._needs[key])
-        defs_word = "definitions" if "draft-07" in str(schema.get("$schema", "")) else "$defs"
-        existing = body.get(defs_word, {})
+        # Shared documents go under `$defs` whatever the draft: refs are rewritten to JSON
+        # pointers, which reach any key, so draft-07's local `definitions` stay as written.
+        existing = body.get("$defs", {})
+        if not isinstance(existing, dict):  # draft-07 does not check a `$defs` it ignores
+            raise RefError(
+                "$defs must be a mapping: shared schemas are bundled into it",
+                source.locate(f"{at}/$defs"),
+            )
         clash = closure & set(existing)
         if clash:
             raise RefError(
-                f"{defs_word} already has {sorted(clash)[0]!r}, the name a shared schema "
+                f"$defs already has {sorted(clash)[0]!r}, the name a shared schema "
                 "is bundled under; rename the local definition",
-                source.locate(f"{at}/{defs_word}"),
+                source.locate(f"{at}/$defs"),
             )
-        defs = {**existing, **{key: self._rewritten[key] for key in sorted(closure)}}
-        if defs_word == "definitions":
-            # The shared documents were rewritten against `$defs`; keep one spelling.
-            defs_word = "$defs"
-            defs = {**body.get("$defs", {}), **defs}
-        return {**body, defs_word: defs}
+        shared = {key: self._rewritten[key] for key in sorted(closure)}
+        return {**body, "$defs": {**existing, **shared}}
 
     def _shared(self, path: str, ref: str, where: SourceMap, pointer: str) -> str:
         """Rewrite the shared document at ``path`` once; return its `$defs` key."""
