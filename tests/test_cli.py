@@ -224,3 +224,17 @@ def test_rules_page_is_current(capsys, monkeypatch):
     assert code == 0
     assert (REPO / "site/docs/rules.md").read_text() == out, "run: accord rules --format " \
         "markdown > site/docs/rules.md"
+
+
+def test_export_to_an_unwritable_place_exits_2(capsys, write_tree):
+    write_tree({"contracts/orders/order_placed.yaml": MINIMAL, "taken": "a file\n"})
+    code, out, err = run(capsys, "export", "asyncapi", "--out", "taken/asyncapi.yaml")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: taken/asyncapi.yaml: cannot write: "), err
+
+
+def test_import_of_an_unreadable_file_exits_2(capsys, write_tree, monkeypatch):
+    write_tree({"asyncapi.yaml": "asyncapi: 3.0.0\n"})
+    _unreadable(monkeypatch, "asyncapi.yaml")
+    assert run(capsys, "import", "asyncapi", "asyncapi.yaml", "--into", "out") == (
+        2, "", "error: asyncapi.yaml: cannot read the file: Permission denied\n")

@@ -12,7 +12,7 @@ from accord.commands.common import display, open_workspace
 from accord.errors import Location, UsageError
 from accord.interop.asyncapi_export import export_asyncapi
 from accord.interop.asyncapi_import import import_asyncapi
-from accord.registry.yamlio import load_yaml
+from accord.registry.yamlio import load_yaml_file
 
 
 def export(service: str | None, out: str | None, fmt: str) -> int:
@@ -26,8 +26,7 @@ def export(service: str | None, out: str | None, fmt: str) -> int:
         out and out.endswith(".json")) else yaml.safe_dump(document, sort_keys=False,
                                                            allow_unicode=True)
     if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8")
+        _write(Path(out), text)
         click.echo(f"wrote {out}: {len(document['components']['messages'])} messages, "
                    f"{len(document['operations'])} operations", err=True)
     else:
@@ -40,7 +39,7 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
     path = Path(file)
     if not path.is_file():
         raise UsageError("no such file", Location(file))
-    document, source = load_yaml(path.read_bytes(), file)
+    document, source = load_yaml_file(path, file)
     result = import_asyncapi(document, source, domain=domain, owner=owner)
     root = Path(into) if into else open_workspace_root()
     clashes = [rel for rel in result.files if (root / rel).exists()]
@@ -49,11 +48,17 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
                          f"({len(clashes)} file(s) would be replaced)")
     for rel, content in result.files.items():
         target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(yaml.safe_dump(content, sort_keys=False, allow_unicode=True),
-                          encoding="utf-8")
+        _write(target, yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
         click.echo(f"wrote {display(target)}")
     return 0
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc}", Location(display(path))) from None
 
 
 def open_workspace_root() -> Path:
