@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from accord.testing.checks import declare, problems
 from accord.testing.contract import ContractView
+from accord.testing.envelopes import envelope, has_envelope
 from accord.testing.errors import ContractTestError
 from accord.testing.expectations import Record
 from accord.testing.fields import ITEMS, join_path, lookup, parse_path
@@ -92,11 +93,14 @@ class Expectation:
     def version(self) -> int:
         return self.contract.version
 
-    def samples(self, n: int | None = None, *, tolerant: bool = True) -> Iterator[Sample]:
+    def samples(self, n: int | None = None, *, tolerant: bool = True, wrapped: bool = True
+                ) -> Iterator[JSON]:
         """``n`` varied, valid events (default: --accord-samples), each followed by its
         tolerant-reader variant (one undeclared extra property) unless ``tolerant=False``.
 
-        Each event has what ``fields`` declares. Reads of each event are recorded.
+        Each event has what ``fields`` declares. Reads of each event are recorded. For an
+        `envelope: cloudevents` contract each event comes as the `data` of a structured-mode
+        CloudEvent from one of the contract's producers, unless ``wrapped=False``.
         """
         count = self._session.samples if n is None else n
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
@@ -105,14 +109,16 @@ class Expectation:
         stream = SampleStream(self.contract.schema, seed=self._session.seed,
                               examples=self.contract.examples, label=label)
         extra = random.Random(f"accord-tolerant:{self._session.seed}:{label}")
+        contract, version = self.contract.contract, self.contract.version_info
+        wrap = wrapped and has_envelope(contract)
         for i in range(count):
             event = self._conforming(stream)
             self.current = Sample(event, self._reads, index=i, tolerant=False)
-            yield self.current
+            yield envelope(contract, version, self.current, i) if wrap else self.current
             if tolerant:
                 variant = tolerant_variant(event, extra)
                 self.current = Sample(variant, self._reads, index=i, tolerant=True)
-                yield self.current
+                yield envelope(contract, version, self.current, i) if wrap else self.current
         self.current = None
 
     def _conforming(self, stream: SampleStream) -> JSON:

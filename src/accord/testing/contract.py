@@ -10,10 +10,12 @@ satisfies both.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from accord.registry.model import Contract, ContractVersion, Registry
+from accord.testing.envelopes import envelope, has_envelope, unwrap
 from accord.testing.errors import ContractTestError, VerificationError
 from accord.testing.fields import resolve_pointer
 
@@ -167,22 +169,54 @@ class ContractView:
     def examples(self) -> list[JSON]:
         return [json.loads(json.dumps(e)) for e in self.version_info.examples]
 
-    def is_valid(self, payload: JSON) -> bool:
-        return bool(validator_for_schema(self.schema).is_valid(payload))
+    def is_valid(self, payload: JSON, *, headers: Mapping[str, Any] | None = None) -> bool:
+        if headers is None and not has_envelope(self.contract):
+            return bool(validator_for_schema(self.schema).is_valid(payload))
+        try:
+            self.validate(payload, headers=headers)
+        except AssertionError:
+            return False
+        return True
 
-    def validate(self, payload: JSON) -> None:
-        """Raise an AssertionError naming each JSON pointer where ``payload`` breaks the schema."""
+    def validate(self, payload: JSON, *, headers: Mapping[str, Any] | None = None) -> None:
+        """Raise an AssertionError naming each JSON pointer where ``payload`` breaks the schema.
+
+        For an `envelope: cloudevents` contract, ``payload`` is a CloudEvent: structured
+        mode (a dict, JSON text, a generated envelope class), or binary mode (the body, with
+        its `ce_` ``headers``); its attributes are checked, then its data.
+        """
         __tracebackhide__ = True
-        found = errors(self.schema, payload)
+        label = f"{self.event} v{self.version}"
+        if has_envelope(self.contract):
+            payload, problem = unwrap(self.contract, self.version_info, payload, headers)
+            if problem is not None:
+                raise VerificationError(f"payload is not a valid {label} CloudEvent: {problem}")
+            found = [in_data(e) for e in errors(self.schema, payload)]
+        elif headers is not None:
+            raise ContractTestError(f"headers= is for CloudEvents in binary mode; {self.event} "
+                                    "has no `envelope: cloudevents`")
+        else:
+            found = errors(self.schema, payload)
         if found:
-            raise VerificationError(
-                f"payload is not a valid {self.event} v{self.version}:\n  " + "\n  ".join(found)
-            )
+            raise VerificationError(f"payload is not a valid {label}:\n  " + "\n  ".join(found))
 
-    def samples(self, n: int = 25, *, seed: int | str = 0) -> list[JSON]:
-        """``n`` varied valid events (no recording; see `consumer().expects()` for that)."""
+    def samples(self, n: int = 25, *, seed: int | str = 0, wrapped: bool = True) -> list[JSON]:
+        """``n`` varied valid events (no recording; see `consumer().expects()` for that).
+
+        For an `envelope: cloudevents` contract each is a structured-mode CloudEvent, unless
+        ``wrapped=False`` asks for the data alone.
+        """
         from accord.testing.samples import SampleStream
 
         stream = SampleStream(self.schema, seed=seed, examples=self.examples,
                               label=f"{self.event} v{self.version}")
-        return stream.take(n)
+        events = stream.take(n)
+        if wrapped and has_envelope(self.contract):
+            return [envelope(self.contract, self.version_info, e, i) for i, e in enumerate(events)]
+        return events
+
+
+def in_data(error: str) -> str:
+    """An `errors()` line about a CloudEvent's data, with the pointer from the envelope."""
+    return "at /data" + error[len("at /"):] if error.startswith("at /:") else \
+        error.replace("at /", "at /data/", 1)

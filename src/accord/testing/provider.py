@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from accord.testing.checks import problems
 from accord.testing.consumer import check_name
-from accord.testing.contract import errors
+from accord.testing.contract import errors, in_data
+from accord.testing.envelopes import has_envelope, is_binary, unwrap
 from accord.testing.errors import ContractTestError, VerificationError
 from accord.testing.expectations import for_event
 from accord.testing.matchers import from_json
@@ -54,8 +55,9 @@ def to_payload(item: object) -> JSON:
                     "text, or classes from `accord gen` (to_dict())")
 
 
-def _is_single(value: object) -> bool:
+def _is_single(value: object, envelope: bool = False) -> bool:
     return isinstance(value, dict | str | bytes | bytearray) or not isinstance(value, Iterable) \
+        or (envelope and is_binary(value)) \
         or dataclasses.is_dataclass(value) or hasattr(value, "to_dict") \
         or hasattr(value, "model_dump")
 
@@ -67,7 +69,8 @@ class Provider:
         self.name = check_name(name, "provider")
         self._session = session
 
-    def _produce(self, produce: Callable[[], object], n: int) -> list[object]:
+    def _produce(self, produce: Callable[[], object], n: int, envelope: bool = False
+                 ) -> list[object]:
         if not callable(produce):
             raise ContractTestError(f"produce must be a function taking no arguments, not "
                                     f"{produce!r}")
@@ -75,7 +78,8 @@ class Provider:
         for _ in range(n):
             try:
                 result = produce()
-                out.extend([result] if _is_single(result) else list(result))  # type: ignore[call-overload]
+                out.extend([result] if _is_single(result, envelope)
+                           else list(result))  # type: ignore[call-overload]
             except Exception as exc:
                 raise ContractTestError(
                     f"{self.name}: produce() raised {type(exc).__name__}: {exc}{_where(exc)}"
@@ -84,7 +88,9 @@ class Provider:
 
     def verify(self, event: str, produce: Callable[[], object], version: int | None = None,
                n: int = 1) -> list[JSON]:
-        """Check what ``produce()`` emits; fail with one line per problem. Returns the events."""
+        """Check what ``produce()`` emits; fail with one line per problem. Returns the events
+        (for an `envelope: cloudevents` contract, their data: CloudEvents in either mode).
+        """
         __tracebackhide__ = True
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ContractTestError(f"verify(n=...): n must be a positive integer, not {n!r}")
@@ -95,20 +101,30 @@ class Provider:
             for consumer, entry in for_event(self._session.expectations_dir, view.event,
                                              view.version)
         ]
-        produced = self._produce(produce, n)
+        produced = self._produce(produce, n, has_envelope(view.contract))
         if not produced:
             raise VerificationError(f"{self.name}: produce() gave no events")
         found: list[str] = []
         payloads = []
         for i, item in enumerate(produced, 1):
             label = f"event {i}" if len(produced) > 1 else "the event"
-            try:
-                payload = to_payload(item)
-            except (TypeError, ValueError) as exc:
-                found.append(f"{label}: {exc}")
-                continue
+            if has_envelope(view.contract):
+                # Consumers' fields are about the data; the envelope is checked on its own.
+                payload, problem = unwrap(view.contract, view.version_info, item)
+                if problem is not None:
+                    found.append(f"{label} is not a {view.event} v{view.version} CloudEvent: "
+                                 f"{problem}")
+                    continue
+            else:
+                try:
+                    payload = to_payload(item)
+                except (TypeError, ValueError) as exc:
+                    found.append(f"{label}: {exc}")
+                    continue
             payloads.append(payload)
             for error in errors(view.schema, payload):
+                if has_envelope(view.contract):
+                    error = in_data(error)
                 found.append(f"{label} breaks {view.event} v{view.version}: {error}")
             for consumer, entry, fields in consumers:
                 for path, matchers in fields.items():
