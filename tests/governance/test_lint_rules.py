@@ -71,6 +71,19 @@ def test_each_rule_fires(write_tree, edit, rule, line):
     assert next(ln for r, ln, _ in found if r == rule) == line
 
 
+def test_invalid_example_points_at_a_key_with_a_slash(write_tree):
+    text = MINIMAL.replace(
+        "order_id: {type: string, description: The order.}",
+        "order_id: {type: string, description: The order.}\n"
+        "        a/b: {type: integer, description: A.}",
+    ).replace("      - {order_id: o-1}\n", "      - order_id: o-1\n        a/b: x\n")
+    report = _lint(write_tree, text)
+    finding = next(f for f in report.findings if f.rule == "examples-valid")
+    assert finding.pointer == "/versions/1/examples/0/a~1b"
+    assert (finding.location.line, finding.location.column) == (19, 9)
+    assert finding.message.startswith("example 1 of version 1 is invalid at /a~1b: ")
+
+
 def test_enum_unique_and_no_remote_dynamic_ref(write_tree):
     text = MINIMAL.replace(
         "order_id: {type: string, description: The order.}",

@@ -19,6 +19,7 @@ from accord.governance.compat.changes import KINDS, Change, CompatibilityResult,
 from accord.governance.compat.inclusion import Finding, Walk
 from accord.governance.compat.refs import Doc, draft_of
 from accord.registry.model import LEVELS, UNDECLARED
+from accord.registry.pointer import join
 
 _VALIDATORS: dict[int, Any] = {
     4: Draft4Validator,
@@ -101,7 +102,7 @@ def _invalid(schema: Any) -> str | None:
     error = best_match(cls(cls.META_SCHEMA).iter_errors(schema))
     if error is None:
         return None
-    where = "".join(f"/{p}" for p in error.absolute_path) or "/"
+    where = join(error.absolute_path) or "/"
     return f"{error.message} at {where}"
 
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urljoin
 from jsonschema import Draft202012Validator
 from jsonschema.validators import validator_for
 
-from accord.registry.pointer import MISSING, escape, resolve
+from accord.registry.pointer import MISSING, escape, join, resolve
 
 _LEGACY_DRAFTS = (
     ("draft-03", 3),
@@ -72,7 +72,7 @@ class Doc:
             ident = node.get("$id")
             if isinstance(ident, str) and (self.draft > 6 or not ident.startswith("#")):
                 uri = urljoin(base, ident) if base else ident
-                ptr = "".join("/" + escape(p) for p in path)
+                ptr = join(path)
                 if ptr == "":
                     del self._ids[""]
                 self._ids[uri.rstrip("#")] = ptr

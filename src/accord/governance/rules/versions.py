@@ -8,6 +8,7 @@ from jsonschema import validators
 
 from accord.governance.rules.base import Context, Issue, Rule
 from accord.registry.model import Contract
+from accord.registry.pointer import join
 
 
 class VersionsConsecutive(Rule):
@@ -141,7 +142,7 @@ class ExamplesValid(Rule):
                     continue
                 errors = sorted(validator.iter_errors(example), key=lambda e: list(e.path))
                 for error in errors[:3]:
-                    path = "".join(f"/{p}" for p in error.absolute_path)
+                    path = join(error.absolute_path)
                     yield Issue(
                         f"example {i + 1} of version {version.number} is invalid at "
                         f"{path or '/'}: {error.message}",
