@@ -196,6 +196,27 @@ def test_bad_refs_name_file_and_line(tmp_path, ref, message):
     assert message in error
 
 
+def test_folders_named_like_yaml_files(tmp_path):
+    root = _registry(tmp_path, {
+        "orders/order_placed.yaml": _with_schema("""\
+            type: object
+            properties:
+              order_id: {type: string}
+              total: {$ref: ../_shared/money.yaml}
+            """),
+    })
+    (root / "_shared/money.yaml").mkdir(parents=True)
+    (root / "orders/folder.yaml").mkdir()
+    assert _error(root) == (
+        "R/orders/order_placed.yaml:14:17: $ref '../_shared/money.yaml': "
+        "R/_shared/money.yaml: is a folder, not a file"
+    )
+    # A folder that merely looks like a contract file is not one.
+    (root / "_shared/money.yaml").rmdir()
+    (root / "_shared/money.yaml").write_text("type: object\n")
+    assert [c.path for c in load_registry(root).contracts] == ["orders/order_placed.yaml"]
+
+
 def test_ref_cycle_is_an_error(tmp_path):
     root = _registry(tmp_path, {
         "orders/order_placed.yaml": _with_schema("""\
