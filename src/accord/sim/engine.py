@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from accord.broker import Consumer, Delivery, EmbeddedBroker
 from accord.broker.errors import BrokerError
+from accord.interop.cloudevents import CloudEventError
+from accord.registry.model import Contract
 from accord.sim.context import Context, State
+from accord.sim.envelopes import encode
 from accord.sim.faults import Faults
 from accord.sim.generators import SimEvent
 from accord.sim.scenario import ConsumerSpec, Scenario, topic_of
@@ -98,6 +100,11 @@ class Engine:
         self._seq = 0
         self.follow_ups = 0
         self._key_fields: dict[str, str | None] = {}
+        # CloudEvents: who sends each produced event, and in which content mode.
+        self._senders: dict[str, tuple[str, str]] = {}
+        for p in scenario.producers:
+            self._senders.setdefault(p.event, (p.service, p.mode))
+        self._enveloped: dict[str, Contract | None] = {}
         self.lag_series: list[tuple[int, dict[str, int]]] = []
         self.latency_series: dict[int, dict[int, int]] = {}
         self._handler_names = {c.group: c.handler_name for c in scenario.consumers}
@@ -136,11 +143,27 @@ class Engine:
         if n < MAX_VIOLATIONS_PER_KIND:
             self.violations.append(Violation(invariant, message, event, group))
 
+    def _envelope(self, event: str) -> Contract | None:
+        if event not in self._enveloped:
+            contract = self.s.registry.get(event)
+            self._enveloped[event] = contract if contract is not None and \
+                contract.envelope == "cloudevents" else None
+        return self._enveloped[event]
+
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
-                 text: str, valid: bool) -> None:
+                 text: str, valid: bool, source: str | None = None) -> None:
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
         # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
-        result = self.broker.publish(topic, text.encode(), key=key)
+        value, headers = text.encode(), None
+        contract = self._envelope(event)
+        if contract is not None:
+            # A producer's events go as the scenario says it sends them; follow-ups from
+            # handlers (`source` given) in structured mode.
+            fallback = contract.producers[0] if contract.producers else str(contract.owner)
+            sender, mode = (source, "structured") if source is not None else self._senders.get(
+                event, (fallback, "structured"))
+            value, headers = encode(contract, version, ident, text, sender, mode)
+        result = self.broker.publish(topic, value, key=key, headers=headers)
         self._seq += 1
         self.records[(topic, result.partition, result.offset)] = Meta(
             ident, event, version, key, valid, self._seq)
@@ -163,6 +186,12 @@ class Engine:
                          f"v{number}: {self.validators.why(event, number, payload)}",
                          ctx.id, ctx.group)
             return
+        if contract.envelope == "cloudevents" and contract.producers and \
+                ctx.service not in contract.producers:
+            self.violate("contract-valid-outputs", f"{handler} published {event} as source "
+                         f"{ctx.service!r}, which is not one of its producers "
+                         f"({', '.join(contract.producers)})", ctx.id, ctx.group)
+            return
         if not self.publish_outputs:
             return
         if key is None and contract.key and isinstance(payload, dict):
@@ -171,7 +200,7 @@ class Engine:
         topic = topic_of(contract)
         self._topic(topic)
         self.follow_ups += 1
-        self._publish(ident, event, number, key, topic, text, True)
+        self._publish(ident, event, number, key, topic, text, True, ctx.service)
 
     def _handle(self, c: ConsumerSpec, topic: str, members: list[Consumer], index: int,
                 d: Delivery) -> bool:
@@ -181,7 +210,8 @@ class Engine:
             d.ack()  # not addressed to this service: a real consumer skips it
             return True
         if not meta.valid:
-            why = self.validators.why(meta.event, meta.version, json.loads(d.value))
+            why = self.validators.why(meta.event, meta.version,
+                                      self.validators.payload(meta.event, d.value, d.headers))
             d.reject(error=f"schema: {why}")
             return True
         group = c.group
@@ -190,7 +220,13 @@ class Engine:
         ctx = Context(meta.event, meta.version, meta.key, d.attempt, meta.id, c.service, group,
                       self.states[group], self)
         try:
-            c.handler(self.validators.decode(meta.event, meta.version, d.value, c.as_class), ctx)
+            payload = self.validators.decode(meta.event, meta.version, d.value, c.as_class,
+                                             d.headers, c.as_envelope)
+        except CloudEventError as exc:  # the envelope is wrong, whatever its data
+            d.reject(error=f"cloudevents: {exc}")
+            return True
+        try:
+            c.handler(payload, ctx)
         except Exception as exc:  # the handler's bug is the finding, not ours
             error = f"{type(exc).__name__}: {exc}"
             if (group, meta.id) not in self._raised:

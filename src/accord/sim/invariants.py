@@ -102,7 +102,8 @@ def replay_equals_live(outcome: Outcome, validators: Validators) -> list[Violati
                                   c.group, state, None)
                     try:
                         c.handler(validators.decode(meta.event, meta.version, record.value,
-                                                    c.as_class), ctx)
+                                                    c.as_class, record.headers,
+                                                    c.as_envelope), ctx)
                     except Exception:  # valid-accepted reports handler errors
                         continue
         rebuilt, live = state.snapshot(), outcome.states[c.group].snapshot()

@@ -45,6 +45,8 @@ class ProducerSpec:
     keys: int
     versions: tuple[tuple[int, float], ...]
     invalid: float
+    mode: str = "structured"
+    """CloudEvents content mode (structured or binary), for `envelope: cloudevents` events."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class ConsumerSpec:
     topics: tuple[str, ...]
     retry_delay_ms: int = 100
     as_class: bool = False
+    as_envelope: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,8 +202,12 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
         if sum(w for _, w in versions) <= 0:
             raise ScenarioError("version weights add up to 0", at(f"/producers/{i}/versions"))
         rate = parse_rate(p.get("rate", "100/s"), at(f"/producers/{i}/rate"))
+        if "mode" in p and contract.envelope != "cloudevents":
+            raise ScenarioError(f"mode is the CloudEvents content mode; {contract.event} has no "
+                                "`envelope: cloudevents`", at(f"/producers/{i}/mode"))
         producers.append(ProducerSpec(p["service"], contract.event, rate, int(p.get("keys", 100)),
-                                      tuple(versions), float(p.get("invalid", 0.0))))
+                                      tuple(versions), float(p.get("invalid", 0.0)),
+                                      p.get("mode", "structured")))
     produced = {p.event for p in producers}
     emitters = {c["service"] for c in raw.get("consumers") or ()}
     live = {topic_of(x) for x in registry.contracts
@@ -242,7 +249,8 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
                                       heard, topics,
                                       parse_duration(c.get("retry_delay", "100ms"),
                                                      at(f"/consumers/{i}/retry_delay")),
-                                      c.get("payload") == "class"))
+                                      c.get("payload") == "class",
+                                      c.get("payload") == "envelope"))
     groups = [c.group for c in consumers]
     for i, g in enumerate(groups):
         if groups.index(g) != i:

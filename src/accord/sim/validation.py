@@ -17,10 +17,12 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from accord.registry import Registry
+from accord.registry.model import Contract
 from accord.testing.contract import first_error, validator_for_schema
 
 MEMO_LIMIT = 200_000
@@ -100,9 +102,47 @@ class Validators:
         self._why: dict[tuple[str, int, str], str] = {}
         self._split: dict[tuple[str, int, str], Any] = {}
 
-    def decode(self, event: str, version: int, data: bytes, as_class: bool) -> Any:
-        """A record's payload as a handler gets it: a fresh dict, or the generated class."""
-        payload = json.loads(data)
+    def _enveloped(self, event: str) -> Contract | None:
+        contract = self.registry.get(event)
+        return contract if contract is not None and contract.envelope == "cloudevents" \
+            else None
+
+    def payload(self, event: str, data: bytes, headers: Mapping[str, Any] | None = None) -> Any:
+        """A record's payload (a CloudEvent's data, its attributes unchecked), for messages."""
+        if self._enveloped(event) is None:
+            return json.loads(data)
+        from accord.interop.cloudevents import CloudEventError, parse
+
+        try:
+            return parse(data, headers).data
+        except CloudEventError:
+            return None
+
+    def decode(self, event: str, version: int, data: bytes, as_class: bool,
+               headers: Mapping[str, Any] | None = None, as_envelope: bool = False) -> Any:
+        """A record's payload as a handler gets it: a fresh dict, or the generated class.
+
+        A CloudEvent is unwrapped first, its attributes checked against the contract (a
+        `CloudEventError` if they are wrong); ``as_envelope`` hands over the whole envelope
+        as a structured-mode dict instead.
+        """
+        contract = self._enveloped(event)
+        if contract is None:
+            payload = json.loads(data)
+        else:
+            from accord.interop.cloudevents import CloudEventError, parse, validate_attributes
+
+            envelope = parse(data, headers)
+            found = contract.version(version)
+            if found is None:
+                raise CloudEventError(f"{event} has no version {version}")
+            validate_attributes(contract, found, envelope)
+            if as_envelope:
+                # Attributes as they travel: text (the SDK parses `time` into a datetime).
+                out = {k: v.isoformat() if hasattr(v, "isoformat") else v
+                       for k, v in envelope.attributes.items()}
+                return {**out, "data": envelope.data}
+            payload = envelope.data
         if as_class:
             cls = self._classes.get((event, version))
             if cls is not None:
