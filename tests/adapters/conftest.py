@@ -12,8 +12,9 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -100,3 +101,52 @@ def _wrap(server: Iterator[None], url: str) -> Iterator[str]:
 def unique() -> str:
     """A name no other test uses: the servers live for the whole session."""
     return f"t{time.time_ns() % 10**12}"
+
+
+@pytest.fixture
+def private_server(tmp_path: Path) -> Iterator[Callable[..., tuple[str, subprocess.Popen[bytes]]]]:
+    """Start a server of one's own (to stop it mid-run, or with a password)."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(engine: str, *extra: str) -> tuple[str, subprocess.Popen[bytes]]:
+        binary = shutil.which(f"{engine}-server")
+        if binary is None:
+            _missing(f"{engine}-server")
+        port = _free_port()
+        if engine == "nats":
+            argv = [str(binary), "-js", "-a", "127.0.0.1", "-p", str(port),
+                    "-sd", str(tmp_path / f"js{port}"), *extra]
+            url = f"nats://127.0.0.1:{port}"
+        else:
+            argv = [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", *extra]
+            url = f"redis://127.0.0.1:{port}/0"
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(proc)
+        _wait_listening(port, proc)
+        return url, proc
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def engine_connect() -> Iterator[Callable[..., Any]]:
+    """``accord.broker.adapters.connect`` whose brokers are closed after the test."""
+    from accord.broker.adapters import connect
+
+    opened: list[Any] = []
+
+    def open_(url: str, **kwargs: Any) -> Any:
+        broker = connect(url, **kwargs)
+        opened.append(broker)
+        return broker
+
+    yield open_
+    for broker in opened:
+        broker.close()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from accord.broker.adapters import AdapterError, EngineBroker, connect
 from accord.broker.protocol import Broker
+
+Connect = Callable[..., Any]
 
 
 def _poll_until(sub, count: int, timeout_s: float = 3.0):  # type: ignore[no-untyped-def]
@@ -18,8 +22,8 @@ def _poll_until(sub, count: int, timeout_s: float = 3.0):  # type: ignore[no-unt
     return got
 
 
-def test_publish_consume_ack_and_lag(nats_url: str, unique: str) -> None:
-    broker = connect(nats_url)
+def test_publish_consume_ack_and_lag(nats_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(nats_url)
     assert isinstance(broker, Broker) and isinstance(broker, EngineBroker)
     broker.create_topic(unique)
     for i in range(10):
@@ -35,15 +39,16 @@ def test_publish_consume_ack_and_lag(nats_url: str, unique: str) -> None:
     broker.close()
 
 
-def test_dedup_by_msg_id(nats_url: str, unique: str) -> None:
-    broker = connect(nats_url)
+def test_dedup_by_msg_id(nats_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(nats_url)
     broker.create_topic(unique)
     assert not broker.publish(unique, 1, msg_id="a").duplicate
     assert broker.publish(unique, 1, msg_id="a").duplicate
 
 
-def test_ack_timeout_redelivers_through_ackwait(nats_url: str, unique: str) -> None:
-    broker = connect(nats_url)
+def test_ack_timeout_redelivers_through_ackwait(nats_url: str, unique: str,
+                                                engine_connect: Connect) -> None:
+    broker = engine_connect(nats_url)
     broker.create_topic(unique)
     broker.publish(unique, {"n": 1})
     crashed = broker.subscribe(unique, "g", ack_timeout_ms=100)
@@ -56,8 +61,8 @@ def test_ack_timeout_redelivers_through_ackwait(nats_url: str, unique: str) -> N
     assert broker.metrics().topics[unique].redelivered == 1
 
 
-def test_nack_delay_then_dead_letter(nats_url: str, unique: str) -> None:
-    broker = connect(nats_url)
+def test_nack_delay_then_dead_letter(nats_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(nats_url)
     broker.create_topic(unique)
     broker.publish(unique, {"n": 1})
     sub = broker.subscribe(unique, "g", max_deliveries=2, ack_timeout_ms=5_000)
@@ -75,8 +80,8 @@ def test_nack_delay_then_dead_letter(nats_url: str, unique: str) -> None:
     assert broker.lag("g", unique) == 0
 
 
-def test_seek_replays(nats_url: str, unique: str) -> None:
-    broker = connect(nats_url)
+def test_seek_replays(nats_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(nats_url)
     broker.create_topic(unique)
     offsets = [broker.publish(unique, i).offset for i in range(5)]
     sub = broker.subscribe(unique, "g")
@@ -95,8 +100,9 @@ def test_unreachable_is_one_clear_error() -> None:
     assert time.monotonic() - started < 3
 
 
-def test_missing_stream_is_one_clear_error(nats_url: str, unique: str) -> None:
-    broker = connect(nats_url)
+def test_missing_stream_is_one_clear_error(nats_url: str, unique: str,
+                                           engine_connect: Connect) -> None:
+    broker = engine_connect(nats_url)
     with pytest.raises(AdapterError, match="no stream for subject"):
         broker.subscribe(unique, "g")
     broker.close()

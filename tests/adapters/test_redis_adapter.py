@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from accord.broker.adapters import AdapterError, EngineBroker, connect
 from accord.broker.protocol import Broker
+
+Connect = Callable[..., Any]
 
 
 def _poll_until(sub, count: int, timeout_s: float = 3.0):  # type: ignore[no-untyped-def]
@@ -18,8 +22,8 @@ def _poll_until(sub, count: int, timeout_s: float = 3.0):  # type: ignore[no-unt
     return got
 
 
-def test_publish_consume_ack_and_lag(redis_url: str, unique: str) -> None:
-    broker = connect(redis_url)
+def test_publish_consume_ack_and_lag(redis_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(redis_url)
     assert isinstance(broker, Broker) and isinstance(broker, EngineBroker)
     broker.create_topic(unique, max_records=1000)  # type: ignore[call-arg]
     for i in range(10):
@@ -35,14 +39,15 @@ def test_publish_consume_ack_and_lag(redis_url: str, unique: str) -> None:
     broker.close()
 
 
-def test_dedup_by_msg_id(redis_url: str, unique: str) -> None:
-    broker = connect(redis_url)
+def test_dedup_by_msg_id(redis_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(redis_url)
     assert not broker.publish(unique, 1, msg_id="a").duplicate
     assert broker.publish(unique, 1, msg_id="a").duplicate
 
 
-def test_ack_timeout_redelivers_through_xautoclaim(redis_url: str, unique: str) -> None:
-    broker = connect(redis_url)
+def test_ack_timeout_redelivers_through_xautoclaim(redis_url: str, unique: str,
+                                                   engine_connect: Connect) -> None:
+    broker = engine_connect(redis_url)
     broker.publish(unique, {"n": 1})
     crashed = broker.subscribe(unique, "g", ack_timeout_ms=100)
     assert len(_poll_until(crashed, 1)) == 1
@@ -54,8 +59,8 @@ def test_ack_timeout_redelivers_through_xautoclaim(redis_url: str, unique: str) 
     assert broker.metrics().topics[unique].redelivered == 1
 
 
-def test_nack_delay_then_dead_letter(redis_url: str, unique: str) -> None:
-    broker = connect(redis_url)
+def test_nack_delay_then_dead_letter(redis_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(redis_url)
     broker.publish(unique, {"n": 1})
     sub = broker.subscribe(unique, "g", max_deliveries=2, ack_timeout_ms=5_000)
     first = _poll_until(sub, 1)
@@ -69,8 +74,8 @@ def test_nack_delay_then_dead_letter(redis_url: str, unique: str) -> None:
     assert broker.lag("g", unique) == 0
 
 
-def test_seek_replays(redis_url: str, unique: str) -> None:
-    broker = connect(redis_url)
+def test_seek_replays(redis_url: str, unique: str, engine_connect: Connect) -> None:
+    broker = engine_connect(redis_url)
     offsets = [broker.publish(unique, i).offset for i in range(5)]
     sub = broker.subscribe(unique, "g")
     for m in _poll_until(sub, 5):

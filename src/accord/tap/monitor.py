@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -42,8 +43,10 @@ def tap(registry: Registry, options: TapOptions) -> TapReport:
         own = options.group is None
         group = options.group or f"accord-tap-{os.getpid()}-{time.time_ns() % 10**9}"
         _consume(broker, registry, options, group, report)
-        if own:
-            broker.drop_group(group, options.channel)
+        if own and report.stopped is None:
+            # Best effort: a group left behind only costs the engine a little memory.
+            with contextlib.suppress(AdapterError):
+                broker.drop_group(group, options.channel)
     finally:
         broker.close()
     return report

@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 import nats
 import nats.errors
 import nats.js.errors
+from nats.aio.client import Client as NATS
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from accord.broker.metrics import BrokerMetrics
@@ -162,10 +163,18 @@ class NatsBroker:
 
         # wait_for bounds the whole attempt (nats-py may retry a refused server inside
         # connect) and cancels it on this loop, so nothing is left pending at stop().
-        return await asyncio.wait_for(
-            nats.connect(self._url, connect_timeout=timeout, allow_reconnect=False,
-                         max_reconnect_attempts=0, error_cb=on_error,
-                         disconnected_cb=on_disconnect), timeout)
+        client = NATS()
+        try:
+            await asyncio.wait_for(
+                client.connect(self._url, connect_timeout=max(1, round(timeout)),
+                               allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error,
+                               disconnected_cb=on_disconnect), timeout)
+        except BaseException:
+            # A refused login leaves the socket open inside the client: close it here.
+            with contextlib.suppress(Exception):
+                await client.close()
+            raise
+        return client
 
     @property
     def url(self) -> str:
@@ -323,6 +332,8 @@ class NatsBroker:
         return self.stats.snapshot(now_ms(), self.lag)
 
     def close(self) -> None:
+        if self.loop.loop.is_closed():  # closing twice is harmless
+            return
         # Closing a dropped link has nothing left to say.
         with contextlib.suppress(Exception):
             self.loop.run(self._nc.close(), REQUEST_TIMEOUT_S)
