@@ -57,3 +57,15 @@ def test_wrong_type_source_and_data(reading):
             ce.validate(contract, version, ce.parse({**good, **change}))
     assert not Draft202012Validator(ce.structured_schema(contract, version)).is_valid(
         {**good, "type": "iot.Other"})
+
+
+def test_what_the_sdk_would_let_through(reading):
+    contract, version = reading
+    good = ce.wrap(contract, version, version.examples[0], id="e-5")
+    for change, message in [({"specversion": "0.3"}, "specversion '0.3' is not '1.0'"),
+                            ({"time": "2026-03-02 14:00Z"}, "is not an RFC 3339 date-time")]:
+        with pytest.raises(ce.CloudEventError, match=message):
+            ce.validate(contract, version, ce.parse({**good, **change}))
+    headers = {"ce_specversion": "1.0", "ce_type": contract.event, "ce_source": "iot-gateway"}
+    with pytest.raises(ce.CloudEventError, match="missing the required attribute 'id'"):
+        ce.parse(b"{}", headers)  # the SDK would make an id up

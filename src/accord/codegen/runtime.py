@@ -406,7 +406,7 @@ def load_cloudevent(data: object, event: str, dataschema: str, sources: frozense
             continue
         if not isinstance(value, str):
             raise ValidationError("type", f"{_kind(value)} is not a string", [name])
-        if value == "" and name != "datacontenttype":
+        if value == "":
             raise ValidationError("cloudevents", "must not be empty", [name])
         attributes[name] = value
     expected = {"specversion": "1.0", "type": event, "dataschema": dataschema}

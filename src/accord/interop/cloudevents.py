@@ -10,8 +10,10 @@ headers, as in Kafka; `ce-` headers, as in HTTP, also work). Parsing goes throug
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from jsonschema import validators
@@ -92,6 +94,24 @@ def _sdk_error(exc: Exception) -> CloudEventError:
     return CloudEventError(f"not a CloudEvent: {text}")
 
 
+# RFC 3339, as CloudEvents requires of `time`; the SDK's parser takes any ISO 8601 text.
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
+                      r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})\Z", re.ASCII)
+
+
+def _check_time(text: str) -> None:
+    head, dot, rest = text.upper().partition(".")
+    if dot:  # fromisoformat keeps at most microseconds: more digits are cut, not refused
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        head += "." + rest[:min(digits, 6)] + rest[digits:]
+    try:
+        if _RFC3339.match(text) is None:
+            raise ValueError
+        datetime.fromisoformat(head)
+    except ValueError:
+        raise CloudEventError(f"time {text!r} is not an RFC 3339 date-time") from None
+
+
 def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | None = None
           ) -> Envelope:
     """Read a CloudEvent in structured or binary mode (chosen by `ce_`/`ce-` headers)."""
@@ -106,6 +126,7 @@ def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | N
         body = json.dumps(value).encode()
     else:
         body = value.encode() if isinstance(value, str) else value
+    document: dict[str, Any] = {}
     if not binary:
         try:
             document = json.loads(body)
@@ -126,6 +147,9 @@ def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | N
         event = kafka.from_kafka(kafka.KafkaMessage(encoded, None, body), JSONFormat())
     except Exception as exc:  # the SDK raises several unrelated types for bad input
         raise _sdk_error(exc) from None
+    time = document.get("time") if not binary else encoded.get("ce_time")
+    if isinstance(time, bytes | str):
+        _check_time(time.decode() if isinstance(time, bytes) else time)
     attributes = dict(event.get_attributes())
     data = event.get_data()
     if isinstance(data, bytes | str) and binary:
