@@ -17,6 +17,7 @@ from jsonschema import validators
 from accord.errors import AccordError
 from accord.interop.cloudevents import CloudEventError, parse, schema_uri
 from accord.registry.model import JSON, Contract, ContractVersion, Registry
+from accord.sim.validation import compiled_classes
 
 Violation = tuple[str, str]
 """(JSON pointer, message)"""
@@ -54,17 +55,37 @@ class Identifier:
     _validators: dict[tuple[str, int], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._last: tuple[Contract, ContractVersion] | None = None
+        self._classes: dict[tuple[str, int], Any] | None = None
         self.candidates = [c for c in self.registry.contracts if c.channel == self.channel]
 
-    def violations(self, contract: Contract, version: ContractVersion,
-                   data: JSON) -> tuple[Violation, ...]:
+    def _validator(self, contract: Contract, version: ContractVersion) -> Any:
         key = (contract.event, version.number)
         validator = self._validators.get(key)
         if validator is None:
             schema = version.resolved
             validator = self._validators[key] = validators.validator_for(schema)(schema)
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        return tuple((_pointer(e.absolute_path), e.message) for e in errors)
+        return validator
+
+    def _is_valid(self, contract: Contract, version: ContractVersion, data: JSON) -> bool:
+        # The classes `accord gen python` writes check a schema exactly, about 8x faster
+        # than jsonschema (see accord.sim.validation); jsonschema covers what they cannot.
+        if self._classes is None:
+            self._classes = compiled_classes(self.registry)
+        cls = self._classes.get((contract.event, version.number))
+        if cls is None:
+            return bool(self._validator(contract, version).is_valid(data))
+        try:
+            cls.from_dict(data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False
+        return True
+
+    def violations(self, contract: Contract, version: ContractVersion,
+                   data: JSON) -> tuple[Violation, ...]:
+        errors = self._validator(contract, version).iter_errors(data)
+        ordered = sorted(errors, key=lambda e: list(map(str, e.absolute_path)))
+        return tuple((_pointer(e.absolute_path), e.message) for e in ordered)
 
     def judge(self, data: bytes, headers: Mapping[str, str | bytes], where: str) -> Verdict:
         """The verdict on one message; ``where`` names it in a NotJson error."""
@@ -107,13 +128,20 @@ class Identifier:
         return self._best(self.candidates, document)
 
     def _best(self, contracts: list[Contract], data: JSON) -> Verdict:
-        best: Verdict | None = None
-        for contract in contracts:
-            for version in sorted(contract.versions, key=lambda v: -v.number):
-                found = self.violations(contract, version, data)
-                if not found:
-                    return Verdict(contract.event, version.number)
-                if best is None or len(found) < len(best.violations):
-                    best = Verdict(contract.event, version.number, found)
+        pairs = [(c, v) for c in contracts for v in sorted(c.versions, key=lambda v: -v.number)]
+        # Traffic on a channel is mostly one event: try the last match first, and use
+        # is_valid (stops at the first error) before collecting every violation.
+        first = pairs
+        if self._last is not None and self._last in pairs:
+            first = [self._last, *(p for p in pairs if p != self._last)]
+        for contract, version in first:
+            if self._is_valid(contract, version, data):
+                self._last = (contract, version)
+                return Verdict(contract.event, version.number)
+        best: Verdict | None = None  # ties go to the newest version, whatever came last
+        for contract, version in pairs:
+            found = self.violations(contract, version, data)
+            if best is None or len(found) < len(best.violations):
+                best = Verdict(contract.event, version.number, found)
         assert best is not None  # a contract has at least one version
         return best

@@ -1,0 +1,202 @@
+"""Events/s consumed through each real-engine adapter with validation, next to the raw client.
+
+Run: ``.venv/bin/python benchmarks/bench_adapters.py`` (needs ``nats-server`` and
+``redis-server`` on PATH; it starts its own on free loopback ports and stops them).
+benchmarks/adapters.md records the figures.
+
+Workload, per engine and round: N copies of the example ``orders.OrderPlaced`` v2 event
+are published, then consumed once by one group member and acked one by one.
+
+- raw: the engine's own client doing the same protocol work (redis-py ``XREADGROUP`` in
+  batches of 500 and one ``XACK`` per entry; nats-py ``fetch(500)`` and ``ack()`` per
+  message on its own event loop), plus ``json.loads`` of each value;
+- adapter: ``accord.broker.adapters`` ``poll(500)`` and ``ack()``, and each message
+  judged by ``accord.tap.Identifier`` against the whole example registry by channel
+  (``orders`` holds five contracts, so most messages are tried against several schemas).
+
+Both run in the same process, against the same server, in alternating rounds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from accord.broker.adapters import connect
+from accord.registry import load_registry
+from accord.tap import Identifier
+
+ROOT = Path(__file__).resolve().parent.parent
+EVENTS = 20_000
+ROUNDS = 3
+BATCH = 500
+IN_FLIGHT = 1000  # MaxAckPending on NATS, for both sides
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _server(engine: str) -> Iterator[str]:
+    binary = shutil.which(f"{engine}-server")
+    if binary is None:
+        raise SystemExit(f"{engine}-server not on PATH (apt-get install {engine}-server)")
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as store:
+        if engine == "nats":
+            argv = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", store]
+            url = f"nats://127.0.0.1:{port}"
+        else:
+            argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no"]
+            url = f"redis://127.0.0.1:{port}/0"
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _example() -> dict[str, Any]:
+    registry = load_registry(ROOT / "contracts")
+    contract = registry.get("orders.OrderPlaced")
+    assert contract is not None
+    example = contract.versions[-1].examples[0]
+    assert isinstance(example, dict)
+    return example
+
+
+def _fill(url: str, topic: str, value: dict[str, Any]) -> None:
+    broker = connect(url)
+    broker.create_topic(topic)
+    for _ in range(EVENTS):
+        broker.publish(topic, value)
+    broker.close()
+
+
+def _adapter(url: str, topic: str, group: str, judge: Identifier) -> float:
+    broker = connect(url)
+    sub = broker.subscribe(topic, group, start="earliest", max_in_flight=IN_FLIGHT)
+    seen = valid = 0
+    started = time.perf_counter()
+    while seen < EVENTS:
+        for message in sub.poll(BATCH, timeout_ms=200):
+            valid += judge.judge(message.data, message.headers, "bench").valid
+            message.ack()
+            seen += 1
+    elapsed = time.perf_counter() - started
+    assert valid == EVENTS, f"only {valid} of {EVENTS} judged valid"
+    broker.close()
+    return EVENTS / elapsed
+
+
+def _raw_redis(url: str, topic: str, group: str) -> float:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    client.xgroup_create(topic, group, id="0")
+    seen = 0
+    started = time.perf_counter()
+    while seen < EVENTS:
+        for _stream, entries in client.xreadgroup(group, "c", {topic: ">"}, count=BATCH,
+                                                  block=200) or ():
+            for eid, fields in entries:
+                json.loads(fields[b"v"])
+                client.xack(topic, group, eid)
+                seen += 1
+    elapsed = time.perf_counter() - started
+    client.close()
+    return EVENTS / elapsed
+
+
+def _raw_nats(url: str, topic: str, group: str) -> float:
+    import nats
+    from nats.js.api import ConsumerConfig
+
+    async def consume() -> float:
+        nc = await nats.connect(url)
+        js = nc.jetstream()
+        stream = await js.find_stream_name_by_subject(topic)
+        psub = await js.pull_subscribe(topic, durable=group, stream=stream,
+                                       config=ConsumerConfig(max_ack_pending=IN_FLIGHT))
+        seen = 0
+        started = time.perf_counter()
+        while seen < EVENTS:
+            try:
+                msgs = await psub.fetch(BATCH, timeout=0.2)
+            except TimeoutError:
+                continue
+            for msg in msgs:
+                json.loads(msg.data)
+                await msg.ack()
+                seen += 1
+        elapsed = time.perf_counter() - started
+        await nc.close()
+        return EVENTS / elapsed
+
+    return asyncio.run(consume())
+
+
+RAW: dict[str, Callable[[str, str, str], float]] = {"nats": _raw_nats, "redis": _raw_redis}
+
+
+def main() -> None:
+    value = _example()
+    judge = Identifier(load_registry(ROOT / "contracts"), "orders")
+    print(f"# adapters: {EVENTS:,} events x {ROUNDS} rounds, {datetime.now(UTC):%Y-%m-%d %H:%M} "
+          f"UTC, Python {platform.python_version()}, {platform.machine()}")
+    print("\n| engine | round | raw client events/s | adapter + validation events/s | ratio |")
+    print("|---|---|---|---|---|")
+    for engine in ("nats", "redis"):
+        with _server(engine) as url:
+            for n in range(ROUNDS):
+                topic = f"orders{n}" if engine == "redis" else "orders"
+                raw_topic, adapter_topic = f"raw{n}", topic
+                _fill(url, raw_topic, value)
+                raw = RAW[engine](url, raw_topic, "g")
+                _fill(url, adapter_topic, value)
+                adapted = _adapter(url, adapter_topic, f"g{n}", judge)
+                if engine == "nats":  # one stream per subject: clear it for the next round
+                    _purge(url, adapter_topic, raw_topic)
+                print(f"| {engine} | {n + 1} | {raw:,.0f} | {adapted:,.0f} | "
+                      f"{adapted / raw:.2f}x |", flush=True)
+
+
+def _purge(url: str, *subjects: str) -> None:
+    import nats
+
+    async def purge() -> None:
+        nc = await nats.connect(url)
+        js = nc.jetstream()
+        for subject in subjects:
+            await js.delete_stream(await js.find_stream_name_by_subject(subject))
+        await nc.close()
+
+    asyncio.run(purge())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
