@@ -95,9 +95,15 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while True:
-        value = check()
+        try:
+            value = check()
+        except StaleElementReferenceException:
+            # The page re-rendered (e.g. search results update as you type): look again.
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
@@ -140,7 +146,6 @@ def visit(driver: Any, url: str) -> None:
 
 def test_site_in_chromium(browser: Any, server: str) -> None:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
 
     # Home page: counts and domains.
     visit(browser, server)
@@ -156,11 +161,12 @@ def test_site_in_chromium(browser: Any, server: str) -> None:
                             if e.is_displayed()])[0]
     box.click()
     box.send_keys("OrderPlaced")
-    hit = wait_for(lambda: [a for a in browser.find_elements(
+    # Results re-render while the index loads: read the link's address, then follow it.
+    hits = wait_for(lambda: [href for a in browser.find_elements(
         By.CSS_SELECTOR, ".md-search-result__item a, a.md-search-result__link")
-        if "events/orders/OrderPlaced/" in (a.get_attribute("href") or "")])
+        if "events/orders/OrderPlaced/" in (href := a.get_attribute("href") or "")])
     shoot(browser, "search.png")
-    hit[0].send_keys(Keys.ENTER)
+    browser.get(hits[0])
     wait_for(lambda: "events/orders/OrderPlaced/" in browser.current_url)
 
     # Event page: facts, Mermaid flow graph as SVG, versions, changes.
