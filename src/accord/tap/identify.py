@@ -46,6 +46,14 @@ def _pointer(path: Any) -> str:
     return "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in path) or "/"
 
 
+def _shares_a_property(version: ContractVersion, data: dict[str, Any]) -> bool:
+    schema = version.resolved
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return True  # no declared properties to compare: judge it by the schema
+    return not data or any(name in properties for name in data)
+
+
 @dataclass
 class Identifier:
     """Judges messages of one channel against a registry; validators are built once."""
@@ -138,6 +146,10 @@ class Identifier:
             if self._is_valid(contract, version, data):
                 self._last = (contract, version)
                 return Verdict(contract.event, version.number)
+        if isinstance(data, dict) and not any(_shares_a_property(v, data) for _, v in pairs):
+            # Blaming a contract for an object that has none of its fields helps nobody.
+            names = ", ".join(sorted({c.event for c, _ in pairs}))
+            return Verdict(None, None, reason=f"shares no property with any of {names}")
         best: Verdict | None = None  # ties go to the newest version, whatever came last
         for contract, version in pairs:
             found = self.violations(contract, version, data)
