@@ -51,10 +51,10 @@ def test_ack_timeout_redelivers_through_ackwait(nats_url: str, unique: str,
     broker = engine_connect(nats_url)
     broker.create_topic(unique)
     broker.publish(unique, {"n": 1})
-    crashed = broker.subscribe(unique, "g", ack_timeout_ms=100)
+    crashed = broker.subscribe(unique, "g", ack_timeout_ms=300)
     assert len(_poll_until(crashed, 1)) == 1
     crashed.crash()
-    survivor = broker.subscribe(unique, "g", ack_timeout_ms=100)
+    survivor = broker.subscribe(unique, "g", ack_timeout_ms=300)
     again = _poll_until(survivor, 1)
     assert again[0].attempt == 2 and again[0].value == {"n": 1}
     again[0].ack()
