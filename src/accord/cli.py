@@ -189,7 +189,7 @@ def gen_python(out: str, package: str, style: str, check: bool) -> int:
 
 @cli.group("sim")
 def sim_group() -> None:
-    """Simulate producers and consumers through the embedded broker, with faults."""
+    """Simulate producers and consumers through a broker (embedded or real), with faults."""
 
 
 @sim_group.command("run")
@@ -201,13 +201,20 @@ def sim_group() -> None:
               help="Where a violation's shrunk reproducer goes (default: "
               "SCENARIO.repro.yaml).")
 @click.option("--html", type=click.Path(dir_okay=False),
-              help="Also write a page with latency and lag plotted over virtual time.")
+              help="Also write a page with latency and lag plotted over the run's time.")
+@click.option("--broker", default="embedded", show_default=True, metavar="URL",
+              help="Run on a real engine in real time: nats://HOST:PORT or "
+              "redis://HOST:PORT/DB.")
 def sim_run(scenario: str, seed: int | None, events: int | None, fmt: str,
-            repro: str | None, html: str | None) -> int:
-    """Run SCENARIO; exit 1 on a broken invariant or SLO, with a shrunk reproducer."""
+            repro: str | None, html: str | None, broker: str) -> int:
+    """Run SCENARIO; exit 1 on a broken invariant or SLO, with a shrunk reproducer.
+
+    On a real engine (--broker) the run takes real time, reports the invariants the engine
+    cannot support, and exits 2 if the engine goes away mid-run.
+    """
     from accord.commands import sim
 
-    return sim.run(scenario, seed, events, fmt, repro, html)
+    return sim.run(scenario, seed, events, fmt, repro, html, broker)
 
 
 @sim_group.command("replay")

@@ -97,6 +97,12 @@ def _wrap(server: Iterator[None], url: str) -> Iterator[str]:
         next(server, None)
 
 
+@pytest.fixture(params=["nats", "redis"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """The URL of each engine in turn."""
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
 @pytest.fixture
 def unique() -> str:
     """A name no other test uses: the servers live for the whole session."""

@@ -1,7 +1,7 @@
-"""The simulator's no-loss, crash and dead-letter properties, on each real engine.
+"""No loss across a crash and dead letters, through each adapter directly.
 
-`accord sim run --broker` is not wired yet (see site/docs/engines.md); these check the
-same properties through the adapters directly, with the engine's own redelivery.
+The same properties through the simulator (`accord sim run --broker`) are in
+test_sim_engines.py; these pin them at the adapter level, with the engine's own redelivery.
 """
 
 from __future__ import annotations
@@ -10,15 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 Connect = Callable[..., Any]
 EVENTS = 200
-
-
-@pytest.fixture(params=["nats", "redis"])
-def engine(request: pytest.FixtureRequest) -> str:
-    return str(request.getfixturevalue(f"{request.param}_url"))
 
 
 def test_no_loss_across_a_member_crash(engine: str, unique: str,

@@ -36,11 +36,6 @@ versions:
 """
 
 
-@pytest.fixture(params=["nats", "redis"])
-def engine(request: pytest.FixtureRequest) -> str:
-    return str(request.getfixturevalue(f"{request.param}_url"))
-
-
 def _tap(capsys: pytest.CaptureFixture[str], url: str, channel: str, *extra: str
          ) -> tuple[int, str, str]:
     code = main(["tap", "--broker", url, "--channel", channel, "--from", "earliest",

@@ -58,3 +58,9 @@ def at_most_ten_rows(outcome: Any) -> str | None:
 def takes_classes(event: Any, ctx: Any) -> None:
     """Gets the generated class (``payload: class``): attributes, not keys."""
     ctx.state.set(f"order/{event.order_id}/{ctx.id}", type(event).__name__)
+
+
+def records_attempts(event: dict[str, Any], ctx: Any) -> None:
+    """Keeps the highest delivery attempt seen per event: redelivery shows as 2 or more."""
+    key = f"attempt/{ctx.id}"
+    ctx.state.set(key, max(ctx.attempt, ctx.state.get(key) or 0))

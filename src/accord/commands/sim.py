@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,18 +25,36 @@ def _show(report: Report, fmt: str, wall: float, cpu: float, html: str | None = 
         click.echo(report.json_text())
     else:
         click.echo(report.text(wall, cpu))
-    return 0 if report.ok else 1
+    if report.error is not None:
+        click.echo(f"error: {report.error}", err=True)
+    return report.exit_code
+
+
+class _LazyBar:
+    """A progress bar that appears with the first progress, so that an engine that cannot
+    be reached gets its one error line without a bar label before it."""
+
+    def __init__(self, length: int, stack: contextlib.ExitStack) -> None:
+        self._length, self._stack = length, stack
+        self._bar: Any = None
+
+    def __call__(self, n: int) -> None:
+        if self._bar is None:
+            self._bar = self._stack.enter_context(
+                click.progressbar(length=self._length, label="simulating", file=sys.stderr))
+        self._bar.update(n)
 
 
 def run(scenario: str, seed: int | None, events: int | None, fmt: str,
-        repro: str | None, html: str | None = None) -> int:
+        repro: str | None, html: str | None = None, broker: str = "embedded") -> int:
     wall, cpu = time.perf_counter(), time.process_time()
-    sim = Simulation(scenario, seed=seed, events=events)
+    sim = Simulation(scenario, seed=seed, events=events, broker=broker)
     target = repro or str(Path(scenario).with_suffix("")) + ".repro.yaml"
     count = sim.scenario.events or 0
-    if fmt == "text" and count >= PROGRESS_FROM:
-        with click.progressbar(length=count, label="simulating", file=sys.stderr) as bar:
-            report = sim.run(shrink_to=target, progress=bar.update)
+    # Real time is slow time: a run on an engine always shows where it is.
+    if fmt == "text" and (count >= PROGRESS_FROM or sim.broker is not None):
+        with contextlib.ExitStack() as stack:
+            report = sim.run(shrink_to=target, progress=_LazyBar(count, stack))
     else:
         report = sim.run(shrink_to=target)
     return _show(report, fmt, time.perf_counter() - wall, time.process_time() - cpu, html)

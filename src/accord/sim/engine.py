@@ -1,31 +1,40 @@
-"""The deterministic loop: publish, poll, handle, settle, advance virtual time.
+"""The loop: publish, poll, handle, settle, advance time.
 
-Nothing here reads the wall clock or global randomness: the broker's seed, the event
-list and the fault schedule decide everything, so one run can be replayed exactly.
+On the embedded broker nothing here reads the wall clock or global randomness: the
+broker's seed, the event list and the fault schedule decide everything, so one run can be
+replayed exactly. On a real engine (`live.LiveTarget`) the same loop runs in real time:
+events go out when their time comes, faults are the same schedule, and redelivery is the
+engine's own (AckWait, XAUTOCLAIM).
 """
 
 from __future__ import annotations
 
 import contextlib
 import heapq
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.broker import Consumer, Delivery, EmbeddedBroker
+from accord.broker import BrokerMetrics, DeadLetter, Delivery, EmbeddedBroker
+from accord.broker.adapters import AdapterError
 from accord.broker.errors import BrokerError
+from accord.broker.protocol import Broker, Message, Subscription
 from accord.interop.cloudevents import CloudEventError
 from accord.registry.model import Contract
 from accord.sim.context import Context, State
 from accord.sim.envelopes import encode
 from accord.sim.faults import Faults
 from accord.sim.generators import SimEvent
+from accord.sim.live import LiveTarget, LogEntry
 from accord.sim.scenario import ConsumerSpec, Scenario, topic_of
 from accord.sim.validation import Validators, canonical
 
 DEFAULT_PARTITIONS = 4
 LAG_SAMPLE_MS = 1_000
 MAX_VIOLATIONS_PER_KIND = 20
+LIVE_IDLE_S = 0.01
+"""On a real engine, a loop that found nothing to do sleeps this long before the next."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +65,13 @@ class Meta:
 
 @dataclass
 class Outcome:
-    """Everything one run observed; invariants and the report read it."""
+    """Everything one run observed; invariants and the report read it.
 
-    broker: EmbeddedBroker
+    ``broker`` is the embedded broker, or the engine adapter of a live run (closed by the
+    time the run's report is out). ``engine`` is ``embedded`` or the engine's URL.
+    """
+
+    broker: Broker
     events: list[SimEvent]
     violations: list[Violation]
     states: dict[str, State]
@@ -72,6 +85,34 @@ class Outcome:
     follow_ups: int = 0
     lag_series: list[tuple[int, dict[str, int]]] = field(default_factory=list)
     latency_series: dict[int, dict[int, int]] = field(default_factory=dict)
+    dead_letters: dict[str, list[DeadLetter]] = field(default_factory=dict)
+    final: BrokerMetrics | None = None
+    log: Callable[[str], list[LogEntry]] | None = None
+    engine: str = "embedded"
+    unchecked: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+
+
+def embedded_log(broker: EmbeddedBroker) -> Callable[[str], list[LogEntry]]:
+    def read(topic: str) -> list[LogEntry]:
+        return [LogEntry(partition, r.offset, r.value, r.headers)
+                for partition in range(broker.topic_config(topic).partitions)
+                for r in broker.records(topic, partition)]
+
+    return read
+
+
+def _reject(d: Message, error: str) -> None:
+    """Dead-letter now where the broker can (embedded); a real engine's own path otherwise.
+
+    Neither engine can dead-letter on demand, so an invalid record is nacked until its
+    max deliveries run out and the engine's max-deliveries path takes it (advisory or
+    XAUTOCLAIM).
+    """
+    if isinstance(d, Delivery):
+        d.reject(error=error)
+    else:
+        d.nack(0, error)
 
 
 class Engine:
@@ -79,14 +120,25 @@ class Engine:
 
     def __init__(self, scenario: Scenario, events: list[SimEvent], faults: Faults,
                  validators: Validators, *, publish_outputs: bool = True,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int], None] | None = None,
+                 target: LiveTarget | None = None) -> None:
         self.s = scenario
         self.events = events
         self.faults = faults
         self.validators = validators
         self.progress = progress
         self.publish_outputs = publish_outputs
-        self.broker = EmbeddedBroker(seed=scenario.seed)
+        self.target = target
+        self.embedded: EmbeddedBroker | None = None
+        self.broker: Broker
+        if target is None:
+            self.broker = self.embedded = EmbeddedBroker(seed=scenario.seed)
+        else:
+            self.broker = target.broker
+        self._created: set[str] = set()
+        self._t0 = self.broker.now
+        self._check_order = target is None or "per-key-order" not in target.unchecked(
+            ["per-key-order"])
         self.records: dict[tuple[str, int, int], Meta] = {}
         self.violations: list[Violation] = []
         self._counts: dict[str, int] = {}
@@ -95,10 +147,11 @@ class Engine:
         self._last: dict[str, dict[tuple[str, str], int]] = {c.group: {}
                                                               for c in scenario.consumers}
         self._raised: set[tuple[str, str]] = set()
-        self._acks: list[tuple[int, int, Delivery]] = []
+        self._acks: list[tuple[int, int, Message]] = []
         self._n = 0
         self._seq = 0
         self.follow_ups = 0
+        self.drained = False
         self._key_fields: dict[str, str | None] = {}
         # CloudEvents: who sends each produced event, and in which content mode.
         self._senders: dict[str, tuple[str, str]] = {}
@@ -114,7 +167,7 @@ class Engine:
             topics.update(c.topics)
         for name in sorted(topics):
             self._topic(name)
-        self.members: list[tuple[ConsumerSpec, str, list[Consumer]]] = []
+        self.members: list[tuple[ConsumerSpec, str, list[Subscription]]] = []
         for c in scenario.consumers:
             for topic in c.topics:
                 self.members.append((c, topic, [self._join(c, topic)
@@ -127,14 +180,32 @@ class Engine:
             field_ = self._key_fields[event] = contract.key if contract else None
         return field_
 
+    @property
+    def now(self) -> int:
+        """Ms since the run began: virtual on the embedded broker, real on an engine."""
+        return self.broker.now - self._t0
+
+    def _name(self, topic: str) -> str:
+        return topic if self.target is None else self.target.name(topic)
+
     def _topic(self, name: str) -> None:
-        if name not in self.broker.topics:
+        if name in self._created:
+            return
+        self._created.add(name)
+        if self.target is not None:
+            self.target.create(name)
+        else:
             self.broker.create_topic(name, self.s.partitions.get(name, DEFAULT_PARTITIONS))
 
-    def _join(self, c: ConsumerSpec, topic: str) -> Consumer:
-        return self.broker.subscribe(topic, c.group, max_deliveries=c.max_deliveries,
-                                     ack_timeout_ms=self.s.faults.ack_timeout_ms,
-                                     max_in_flight=500, mode=c.mode)  # type: ignore[arg-type]
+    def _join(self, c: ConsumerSpec, topic: str) -> Subscription:
+        if self.embedded is None:
+            return self.broker.subscribe(self._name(topic), c.group,
+                                         max_deliveries=c.max_deliveries,
+                                         ack_timeout_ms=self.s.faults.ack_timeout_ms,
+                                         max_in_flight=500)
+        return self.embedded.subscribe(topic, c.group, max_deliveries=c.max_deliveries,
+                                       ack_timeout_ms=self.s.faults.ack_timeout_ms,
+                                       max_in_flight=500, mode=c.mode)  # type: ignore[arg-type]
 
     def violate(self, invariant: str, message: str, event: str | None = None,
                 group: str | None = None) -> None:
@@ -163,7 +234,7 @@ class Engine:
             sender, mode = (source, "structured") if source is not None else self._senders.get(
                 event, (fallback, "structured"))
             value, headers = encode(contract, version, ident, text, sender, mode)
-        result = self.broker.publish(topic, value, key=key, headers=headers)
+        result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
         self._seq += 1
         self.records[(topic, result.partition, result.offset)] = Meta(
             ident, event, version, key, valid, self._seq)
@@ -202,8 +273,8 @@ class Engine:
         self.follow_ups += 1
         self._publish(ident, event, number, key, topic, text, True, ctx.service)
 
-    def _handle(self, c: ConsumerSpec, topic: str, members: list[Consumer], index: int,
-                d: Delivery) -> bool:
+    def _handle(self, c: ConsumerSpec, topic: str, members: list[Subscription], index: int,
+                d: Message) -> bool:
         """Run the handler on one delivery; False when the member crashed."""
         meta = self.records[(topic, d.partition, d.offset)]
         if meta.event not in c.events:
@@ -212,7 +283,7 @@ class Engine:
         if not meta.valid:
             why = self.validators.why(meta.event, meta.version,
                                       self.validators.payload(meta.event, d.value, d.headers))
-            d.reject(error=f"schema: {why}")
+            _reject(d, f"schema: {why}")
             return True
         group = c.group
         handled = self.handled[group]
@@ -223,7 +294,7 @@ class Engine:
             payload = self.validators.decode(meta.event, meta.version, d.value, c.as_class,
                                              d.headers, c.as_envelope)
         except CloudEventError as exc:  # the envelope is wrong, whatever its data
-            d.reject(error=f"cloudevents: {exc}")
+            _reject(d, f"cloudevents: {exc}")
             return True
         try:
             c.handler(payload, ctx)
@@ -238,7 +309,7 @@ class Engine:
             return True
         if first:
             handled.add(meta.id)
-            if meta.key is not None:
+            if meta.key is not None and self._check_order:
                 last = self._last[group]
                 slot = (topic, meta.key)
                 before = last.get(slot, 0)
@@ -254,7 +325,7 @@ class Engine:
             delay = self.faults.delay(meta.id, group)
             if delay:
                 self._n += 1
-                heapq.heappush(self._acks, (self.broker.now + delay, self._n, d))
+                heapq.heappush(self._acks, (self.now + delay, self._n, d))
                 return True
         # Timed out or revoked meanwhile: the broker redelivers it.
         with contextlib.suppress(BrokerError):
@@ -274,7 +345,7 @@ class Engine:
         return polled
 
     def _due_acks(self) -> None:
-        now = self.broker.now
+        now = self.now
         while self._acks and self._acks[0][0] <= now:
             _, _, d = heapq.heappop(self._acks)
             # Too late (ack timeout) or its member crashed: the broker redelivers it.
@@ -282,16 +353,21 @@ class Engine:
                 d.ack()
                 self._note_latency(d)
 
-    def _note_latency(self, d: Delivery) -> None:
-        """Publish-to-ack time of a handled record, bucketed per virtual second (plots)."""
+    def _note_latency(self, d: Message) -> None:
+        """Publish-to-ack time of a handled record, bucketed per second of the run (plots)."""
         now = self.broker.now
-        bucket = self.latency_series.setdefault(now // 1000, {})
-        ms = now - d.timestamp
+        bucket = self.latency_series.setdefault((now - self._t0) // 1000, {})
+        ms = max(0, now - d.timestamp)  # an engine's clock may be a ms ahead of ours
         bucket[ms] = bucket.get(ms, 0) + 1
+
+    def _metrics(self) -> BrokerMetrics:
+        if self.target is not None:
+            return self.target.metrics(self.now)
+        return self.broker.metrics()
 
     def _sample_lag(self, record: bool = False) -> bool:
         """Record lag per group; True when every group has settled everything."""
-        metrics = self.broker.metrics()
+        metrics = self._metrics()
         settled = True
         lags: dict[str, int] = {}
         for p in metrics.partitions:
@@ -305,17 +381,34 @@ class Engine:
         return settled
 
     def run(self) -> Outcome:
-        step = self.s.step_ms
-        broker, events = self.broker, self.events
+        """Run to the end; on an engine, a dropped link ends the run with what was seen."""
+        error = None
+        try:
+            published = self._loop()
+        except AdapterError as exc:
+            if self.target is None:
+                raise
+            error, published = str(exc), -1
+        if self.progress is not None and published >= 0:
+            self.progress(published % self._progress_every)
+        return self._outcome(error)
+
+    @property
+    def _progress_every(self) -> int:
+        return 1000 if self.target is None else 10
+
+    def _loop(self) -> int:
+        """Publish, poll and settle until drained or out of time; events published."""
+        step, events, every = self.s.step_ms, self.events, self._progress_every
+        self._t0 = self.broker.now  # on an engine, setting up took real time
         i, n = 0, len(events)
         last_at = events[-1].at if events else 0
         drain = (self.s.faults.ack_timeout_ms + self.s.faults.delay_max_ms + 1_000) * (
             max((c.max_deliveries for c in self.s.consumers), default=1) + 1)
         deadline = last_at + drain
         next_sample = LAG_SAMPLE_MS
-        drained = False
         while True:
-            now = broker.now
+            now = self.now
             while i < n and events[i].at <= now:
                 e = events[i]
                 # The check a consumer's deserializer makes; it decides valid-accepted
@@ -327,25 +420,52 @@ class Engine:
                 if self.faults.duplicate(e.id):
                     self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid)
                 i += 1
-                if self.progress is not None and i % 1000 == 0:
-                    self.progress(1000)
+                if self.progress is not None and i % every == 0:
+                    self.progress(every)
             self._due_acks()
             polled = self._poll_all()
             if now >= next_sample:
                 next_sample = now + LAG_SAMPLE_MS
                 self._sample_lag(record=True)
-            if i >= n and not polled and not self._acks and self._sample_lag():
-                drained = True
-                break
+            if i >= n and not polled and not self._acks and self._sample_lag() \
+                    and self._settled():
+                self.drained = True
+                return i
             if now > deadline:
-                break
-            target = now + step
-            if not polled and i < n and not self._acks and events[i].at > target:
-                target = events[i].at  # nothing to do until the next event: jump
-            broker.advance(target - now)
-        if self.progress is not None:
-            self.progress(i % 1000)
-        return Outcome(broker, events, self.violations, self.states, self.handled,
-                       self.s.consumers, self.records, list(self.faults.injected), drained,
-                       self.max_lag, self._seq, self.follow_ups, self.lag_series,
-                       self.latency_series)
+                return i
+            if self.embedded is not None:
+                target = now + step
+                if not polled and i < n and not self._acks and events[i].at > target:
+                    target = events[i].at  # nothing to do until the next event: jump
+                self.embedded.advance(target - now)
+            elif not polled:
+                time.sleep(LIVE_IDLE_S)
+
+    def _settled(self) -> bool:
+        """On an engine, dead letters arrive after the lag drops (the MAX_DELIVERIES
+        advisory is asynchronous): settled once a last poll finds nothing, and the
+        dead-letter count holds still for a moment."""
+        if self.target is None:
+            return True
+        before = sum(len(self.target.dead_letters(t)) for t in self._created)
+        time.sleep(0.3)
+        if self._poll_all():
+            return False
+        after = sum(len(self.target.dead_letters(t)) for t in self._created)
+        return before == after and self._sample_lag()
+
+    def _outcome(self, error: str | None) -> Outcome:
+        if self.target is None:
+            assert self.embedded is not None
+            final = self.embedded.metrics()
+            dead = {t: list(self.embedded.dead_letters(t)) for t in sorted(self._created)}
+            log, engine, unchecked = embedded_log(self.embedded), "embedded", {}
+        else:
+            final = self.target.metrics(self.now)
+            dead = {} if error else {t: self.target.dead_letters(t) for t in sorted(self._created)}
+            log, engine = self.target.read_log, self.target.url
+            unchecked = self.target.unchecked(self.s.invariants)
+        return Outcome(self.broker, self.events, self.violations, self.states, self.handled,
+                       self.s.consumers, self.records, list(self.faults.injected),
+                       self.drained, self.max_lag, self._seq, self.follow_ups, self.lag_series,
+                       self.latency_series, dead, final, log, engine, unchecked, error)

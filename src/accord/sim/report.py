@@ -1,7 +1,8 @@
-"""What a run reports: broker metrics in virtual time, SLO checks, text and JSON.
+"""What a run reports: broker metrics in run time, SLO checks, text and JSON.
 
-The JSON holds virtual-time figures only, so the same seed gives the same bytes;
-wall-clock figures go in the text output.
+On the embedded broker the JSON holds virtual-time figures only, so the same seed gives
+the same bytes; wall-clock figures go in the text output. A run on a real engine reports
+real time (``elapsed_ms``), the engine's URL, and the invariants it could not check there.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def percentile(histogram: dict[int, int], percent: int) -> int:
 
 
 def metrics_of(outcome: Outcome) -> dict[str, Any]:
-    """Throughput, latency percentiles, lag, redeliveries and DLQ, all in virtual time."""
-    m = outcome.broker.metrics()
+    """Throughput, latency percentiles, lag, redeliveries and DLQ, all in run time."""
+    m = outcome.final if outcome.final is not None else outcome.broker.metrics()
     histogram: Counter[int] = Counter()
     topics: dict[str, Any] = {}
     dead: Counter[str] = Counter()
@@ -44,14 +45,19 @@ def metrics_of(outcome: Outcome) -> dict[str, Any]:
         topics[name] = {"published": t.published, "delivered": t.delivered,
                         "redelivered": t.redelivered, "acked": t.consumed,
                         "dead_lettered": dict(sorted(t.dead_lettered.items()))}
+    if outcome.engine != "embedded":  # engines keep no latencies: the simulator's own notes
+        for bucket in outcome.latency_series.values():
+            histogram.update(bucket)
     hist = dict(histogram)
     seconds = max(m.now, 1) / 1000
     published = outcome.published
+    clock: dict[str, Any] = {"virtual_ms": m.now} if outcome.engine == "embedded" else {
+        "broker": outcome.engine, "elapsed_ms": m.now}
     return {
         "events": len(outcome.events),
         "published": published,
         "follow_ups": outcome.follow_ups,
-        "virtual_ms": m.now,
+        **clock,
         "throughput_per_s": round(len(outcome.events) / seconds, 1),
         "latency_ms": {"p50": percentile(hist, 50), "p95": percentile(hist, 95),
                        "p99": percentile(hist, 99), "max": max(hist, default=0)},
@@ -93,17 +99,27 @@ class Report:
     repro: str | None = None
     shrunk: tuple[int, int] | None = None  # (events, faults) in the reproducer
     series: dict[str, Any] = field(default_factory=dict, repr=False)  # for --html only
+    unchecked: dict[str, str] = field(default_factory=dict)  # invariant -> why not here
+    error: str | None = None  # a real engine failed mid-run: the figures are partial
 
     @property
     def ok(self) -> bool:
-        return not self.violations
+        return not self.violations and self.error is None
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 1 a violation, 2 the run could not finish (a dropped engine link)."""
+        return 2 if self.error is not None else 0 if self.ok else 1
 
     def to_json(self) -> dict[str, Any]:
-        return {"scenario": self.scenario, "seed": self.seed, "ok": self.ok,
-                "violations": [v.to_json() for v in self.violations],
-                "metrics": self.metrics, "repro": self.repro,
-                "shrunk": None if self.shrunk is None else
-                {"events": self.shrunk[0], "faults": self.shrunk[1]}}
+        out = {"scenario": self.scenario, "seed": self.seed, "ok": self.ok,
+               "violations": [v.to_json() for v in self.violations],
+               "metrics": self.metrics, "repro": self.repro,
+               "shrunk": None if self.shrunk is None else
+               {"events": self.shrunk[0], "faults": self.shrunk[1]}}
+        if "broker" in self.metrics:  # a real engine's run; embedded output is unchanged
+            out.update(unchecked=self.unchecked, error=self.error)
+        return out
 
     def json_text(self) -> str:
         return json.dumps(self.to_json(), indent=2, sort_keys=True)
@@ -111,10 +127,11 @@ class Report:
     def text(self, wall_s: float | None = None, cpu_s: float | None = None) -> str:
         m = self.metrics
         lat = m["latency_ms"]
+        clock = f"{m['virtual_ms'] / 1000:.1f} s virtual" if "virtual_ms" in m else \
+            f"{m['elapsed_ms'] / 1000:.1f} s real time on {m['broker']}"
         lines = [
             f"scenario {self.scenario} (seed {self.seed}): {m['events']} events, "
-            f"{m['published']} records ({m['follow_ups']} follow-ups), "
-            f"{m['virtual_ms'] / 1000:.1f} s virtual",
+            f"{m['published']} records ({m['follow_ups']} follow-ups), {clock}",
             f"  latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms, "
             f"max {lat['max']} ms",
             "  max lag " + (", ".join(f"{g} {n}" for g, n in m["max_lag"].items()) or "-"),
@@ -126,9 +143,15 @@ class Report:
         if wall_s is not None and cpu_s is not None:
             rate = m["events"] / wall_s if wall_s else 0.0
             lines.append(f"  wall {wall_s:.2f} s, CPU {cpu_s:.2f} s ({rate:,.0f} events/s wall)")
-        if self.ok:
-            lines.append("ok: every invariant and SLO holds")
-        else:
+        for name, why in self.unchecked.items():
+            lines.append(f"  not checked here: {name} ({why})")
+        if self.error is not None:
+            lines.append(f"STOPPED: {self.error}; the figures above are what was measured "
+                         "before it")
+        elif self.ok:
+            lines.append("ok: every invariant and SLO holds" + (
+                " that this engine supports" if self.unchecked else ""))
+        if self.violations:
             lines.append(f"FAILED: {len(self.violations)} violation(s)")
             for v in self.violations:
                 where = " ".join(x for x in (v.group and f"[{v.group}]",

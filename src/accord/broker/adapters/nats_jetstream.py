@@ -361,6 +361,14 @@ class NatsBroker:
     def drop_group(self, group: str, topic: str) -> None:
         self.call(self._js.delete_consumer(self._stream_of(topic), group))
 
+    def delete_topic(self, topic: str) -> None:
+        async def delete() -> None:
+            with contextlib.suppress(nats.js.errors.NotFoundError):
+                await self._js.delete_stream(stream_name(topic))
+
+        self.call(delete())
+        self._dead.pop(topic, None)
+
     def advance(self, ms: int) -> int:
         import time
 

@@ -307,6 +307,10 @@ class RedisBroker:
     def drop_group(self, group: str, topic: str) -> None:
         self.call("xgroup_destroy", topic, group)
 
+    def delete_topic(self, topic: str) -> None:
+        self.call("delete", topic, topic + DLQ_SUFFIX)
+        self._maxlen.pop(topic, None)
+
     def advance(self, ms: int) -> int:
         import time
 

@@ -1,0 +1,129 @@
+"""A scenario on a real engine: a namespace of its own, read-back, what cannot be checked.
+
+A run on NATS or Redis must not mix with anything already there, nor with an earlier run:
+its topics live under ``accord-sim.<seed>-<run>.`` and are deleted when it ends. Groups
+keep the scenario's names (they are scoped by stream on both engines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from accord.broker.adapters import AdapterError, EngineBroker, EngineSubscription, connect
+from accord.broker.metrics import BrokerMetrics
+from accord.broker.records import DeadLetter
+
+NAMESPACE = "accord-sim."
+
+UNCHECKABLE = {"per-key-order": "partitions"}
+"""Invariant -> the engine difference (``EngineBroker.differences``) that rules it out."""
+
+READ_BACK_IDLE_S = 2.0
+"""Reading a log back stops once it is caught up, or after this long with nothing new."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One record of a topic's log, in log order."""
+
+    partition: int
+    offset: int
+    value: Any
+    headers: Mapping[str, str | bytes]
+
+
+class LiveTarget:
+    """An engine connection with the run's namespace; ``close`` removes what it created."""
+
+    def __init__(self, broker: EngineBroker, namespace: str) -> None:
+        self.broker = broker
+        self.namespace = namespace
+        self.created: list[str] = []
+        self._lag: dict[tuple[str, str], int] = {}
+
+    @classmethod
+    def open(cls, url: str, seed: int) -> LiveTarget:
+        return cls(connect(url), f"{NAMESPACE}{seed}-{uuid.uuid4().hex[:8]}.")
+
+    @property
+    def url(self) -> str:
+        return self.broker.url
+
+    def name(self, topic: str) -> str:
+        return self.namespace + topic
+
+    def create(self, topic: str) -> None:
+        self.broker.create_topic(self.name(topic))
+        self.created.append(topic)
+
+    def unchecked(self, wanted: Iterable[str]) -> dict[str, str]:
+        """The wanted invariants this engine cannot support, each with the engine's reason."""
+        differences = self.broker.differences
+        return {name: differences[UNCHECKABLE[name]] for name in sorted(wanted)
+                if name in UNCHECKABLE and UNCHECKABLE[name] in differences}
+
+    def lag(self, group: str, physical: str) -> int:
+        """Lag as the engine reports it; the last figure seen once the link is gone."""
+        try:
+            found = self.broker.lag(group, physical)
+        except AdapterError:
+            return self._lag.get((group, physical), 0)
+        self._lag[(group, physical)] = found
+        return found
+
+    def metrics(self, elapsed_ms: int) -> BrokerMetrics:
+        """The client's counters under the scenario's topic names, in run time."""
+        stats = getattr(self.broker, "stats", None)
+        if stats is None:
+            return BrokerMetrics(elapsed_ms, MappingProxyType({}), ())
+        raw: BrokerMetrics = stats.snapshot(elapsed_ms, self.lag)
+        cut = len(self.namespace)
+        topics = {name[cut:]: replace(t, topic=name[cut:]) for name, t in raw.topics.items()
+                  if name.startswith(self.namespace)}
+        partitions = tuple(replace(p, topic=p.topic[cut:]) for p in raw.partitions
+                           if p.topic.startswith(self.namespace))
+        return BrokerMetrics(elapsed_ms, MappingProxyType(topics), partitions)
+
+    def dead_letters(self, topic: str) -> list[DeadLetter]:
+        return list(self.broker.dead_letters(self.name(topic)))
+
+    def read_log(self, topic: str) -> list[LogEntry]:
+        """The topic's whole log, read back through a group of its own from the start."""
+        physical = self.name(topic)
+        group = f"accord-replay-{uuid.uuid4().hex[:8]}"
+        sub: EngineSubscription = self.broker.subscribe(
+            physical, group, max_deliveries=1_000, ack_timeout_ms=600_000, max_in_flight=1_000,
+            start="earliest")
+        out: dict[tuple[int, int], LogEntry] = {}  # a redelivery is not a second record
+        try:
+            idle_since = time.monotonic()
+            while time.monotonic() - idle_since < READ_BACK_IDLE_S:
+                batch = sub.poll(1_000, timeout_ms=100)
+                for m in batch:
+                    out[(m.partition, m.offset)] = LogEntry(m.partition, m.offset, m.value,
+                                                            m.headers)
+                    m.ack()
+                if batch:
+                    idle_since = time.monotonic()
+                elif self.broker.lag(group, physical) == 0:
+                    break
+        finally:
+            sub.close()
+            with contextlib.suppress(AdapterError):
+                self.broker.drop_group(group, physical)
+        return [out[k] for k in sorted(out)]
+
+    def close(self) -> None:
+        """Delete the run's topics (best effort: the link may be gone), then disconnect."""
+        try:
+            for topic in self.created:
+                with contextlib.suppress(AdapterError):
+                    self.broker.delete_topic(self.name(topic))
+        finally:
+            self.broker.close()
