@@ -93,11 +93,12 @@ def test_crash_attempts_as_the_handler_saw_them(engine: str) -> None:
 
 
 def test_shop_scenario_on_the_engine_as_the_readme_shows(engine: str, capsys: Any,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
     monkeypatch.chdir(REPO)
+    page = tmp_path / "sim.html"
     code = main(["sim", "run", "scenarios/shop.yaml", "--events", "150", "--broker", engine,
-                 "--format", "json"])
+                 "--format", "json", "--html", str(page)])
     report = json.loads(capsys.readouterr().out)
     assert code == 0, report["violations"]
     assert report["ok"] and report["error"] is None and report["repro"] is None
@@ -105,6 +106,7 @@ def test_shop_scenario_on_the_engine_as_the_readme_shows(engine: str, capsys: An
     assert report["metrics"]["follow_ups"] > 0  # handlers published through the engine
     assert "per-key-order" in report["unchecked"]
     assert not list(Path(REPO, "scenarios").glob("*.repro.yaml"))
+    assert "s (real time)</text>" in page.read_text() and "(virtual)" not in page.read_text()
 
 
 def test_run_leaves_nothing_behind(redis_url: str) -> None:

@@ -1,4 +1,5 @@
-"""``--html``: a self-contained page with latency and lag plotted over virtual time."""
+"""``--html``: a self-contained page with latency and lag plotted over the run's time
+(virtual on the embedded broker, real on an engine)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ WIDTH, HEIGHT, PAD = 760, 220, 40
 COLOURS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563")
 
 
-def _chart(title: str, unit: str, lines: dict[str, list[tuple[float, float]]]) -> str:
+def _chart(title: str, unit: str, lines: dict[str, list[tuple[float, float]]],
+           clock: str) -> str:
     points = [p for line in lines.values() for p in line]
     if not points:
         return f"<h2>{html.escape(title)}</h2><p>No data.</p>"
@@ -30,7 +32,7 @@ def _chart(title: str, unit: str, lines: dict[str, list[tuple[float, float]]]) -
              f'<line x1="{PAD}" y1="{PAD}" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#999"/>',
              f'<text x="{PAD}" y="{PAD - 8}" font-size="11">{y_max:g} {unit}</text>',
              f'<text x="{WIDTH - PAD}" y="{HEIGHT - PAD + 16}" font-size="11" '
-             f'text-anchor="end">{x_max:g} s (virtual)</text>']
+             f'text-anchor="end">{x_max:g} s ({clock})</text>']
     legend = []
     for i, (name, line) in enumerate(sorted(lines.items())):
         colour = COLOURS[i % len(COLOURS)]
@@ -54,6 +56,7 @@ def write_html(path: Path, report: Report) -> None:
         for group, lag in lags.items():
             lag_lines.setdefault(group, []).append((now / 1000, lag))
     status = "ok" if report.ok else f"{len(report.violations)} violation(s)"
+    clock = "virtual" if "virtual_ms" in report.metrics else "real time"
     page = [
         "<!doctype html><html><head><meta charset='utf-8'>",
         f"<title>accord sim: {html.escape(report.scenario)}</title>",
@@ -61,8 +64,8 @@ def write_html(path: Path, report: Report) -> None:
         "pre{background:#f4f4f5;padding:1em;overflow:auto}</style></head><body>",
         f"<h1>{html.escape(report.scenario)} (seed {report.seed}): {status}</h1>",
         f"<pre>{html.escape(report.text())}</pre>",
-        _chart("Publish-to-ack latency per virtual second", "ms", lat_lines),
-        _chart("Lag per consumer group", "records", lag_lines),
+        _chart(f"Publish-to-ack latency per second ({clock})", "ms", lat_lines, clock),
+        _chart("Lag per consumer group", "records", lag_lines, clock),
         "</body></html>",
     ]
     path.write_text("\n".join(page), "utf-8")
