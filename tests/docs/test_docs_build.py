@@ -131,3 +131,13 @@ def test_plugin_refuses_to_overwrite_a_hand_written_page(
     })
     assert main(["docs", "build", "-f", str(project / "mkdocs.yml"), "--out", "out"]) == 1
     assert "catalog/flow.md is generated from the registry" in capsys.readouterr().err
+
+
+def test_a_contract_that_does_not_load_exits_2_with_its_line(
+        write_tree: WriteTree, capsys: pytest.CaptureFixture[str]) -> None:
+    write_tree({"contracts/shop/ping.yaml": (
+        "event: shop.Ping\nsummary: A ping.\nowner: team-ops\nchannel: pings\nversions:\n"
+        "  1:\n    schema: {type: object, properties: {n: {$ref: 'missing.yaml'}}}\n")})
+    assert main(["docs", "build", "--out", "out"]) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "ping.yaml:7:" in last and "missing.yaml" in last

@@ -18,12 +18,25 @@ from accord.errors import AccordError, UsageError
 
 
 class DocsBuildError(AccordError):
-    """MkDocs refused the site (strict-mode warnings, a contract it could not load …).
+    """MkDocs refused the site (strict-mode warnings, a broken link …).
 
-    Exit 1, not 2: MkDocs has already printed the reasons, file by file.
+    Exit 1, not 2: MkDocs has already printed the reasons, file by file. A contract or
+    policy the plugin could not load is bad input instead: its own error, exit 2.
     """
 
     exit_code = 1
+
+
+def _accord_cause(exc: BaseException) -> AccordError | None:
+    """The registry error behind MkDocs' abort, if that is what stopped the build."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, AccordError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _sources() -> Sources:
@@ -55,6 +68,9 @@ def build(out: str | None, strict: bool, config_file: str | None) -> int:
             with temporary_config(_sources()) as config:
                 build_site(config, target, strict=strict)
     except MkDocsException as exc:
+        cause = _accord_cause(exc)
+        if cause is not None:
+            raise cause from None
         raise DocsBuildError(f"the site was not built: {exc}") from None
     return 0
 
@@ -71,5 +87,8 @@ def serve(dev_addr: str, config_file: str | None) -> int:
             with temporary_config(_sources()) as config:
                 serve_site(config, dev_addr)
     except MkDocsException as exc:
+        cause = _accord_cause(exc)
+        if cause is not None:
+            raise cause from None
         raise DocsBuildError(f"the site could not be served: {exc}") from None
     return 0

@@ -81,7 +81,8 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             policy = load_policy(self._path(self.config.policy)) if self.config.policy \
                 else Policy()
         except AccordError as exc:
-            raise PluginError(f"accord: {exc}") from None
+            # Chained, so that `accord docs build` can exit 2 with the file and line.
+            raise PluginError(f"accord: {exc}") from exc
         folder = self.config.expectations
         reliance = read_reliance(self._path(folder) if folder else None)
         for problem in reliance.problems:
