@@ -97,3 +97,32 @@ def test_reading_a_v2_only_field_is_caught_when_versions_mix() -> None:
     found = [v for v in report.violations if v.invariant == "valid-accepted"]
     assert any("KeyError: 'sales_channel'" in v.message and " v1 " in v.message
                for v in found)
+
+
+def test_a_duplicated_follow_up_reaches_the_next_service() -> None:
+    """The order service's publish of OrderPaid is retried (a duplicate follow-up): a
+    downstream handler that counts deliveries is caught, and the shrunk fault is that
+    follow-up's duplicate, not a producer's."""
+    spec = {
+        "seed": 5, "events": 60,
+        "topics": {"orders": {"partitions": 2}, "payments": {"partitions": 2}},
+        "producers": [{"service": "payment-service", "event": "payments.PaymentAuthorized",
+                       "rate": "100/s", "keys": 10}],
+        "consumers": [
+            {"service": "order-service", "group": "order-service",
+             "handler": "examples.sim_handlers.shop:order_service",
+             "events": ["payments.PaymentAuthorized"]},
+            {"service": "email-service", "group": "email", "events": ["orders.OrderPaid"],
+             "handler": "tests.sim.sim_support:counts_deliveries"},
+        ],
+        "faults": {"duplicate": 0.1},
+        "invariants": ["idempotent", "no-loss"],
+    }
+    sim = Simulation(spec, registry=registry(), base=REPO)
+    report = sim.run()
+    assert [(v.invariant, v.group) for v in report.violations] == [("idempotent", "email")]
+    follow_ups = [f for f in report.faults if f.kind == "duplicate" and ">" in f.event]
+    assert follow_ups and all(f.event.count(">order-service.") == 1 for f in follow_ups)
+    events, faults = sim.shrink(sim.events(), report.faults, "idempotent")
+    assert len(events) == 1 and [f.kind for f in faults] == ["duplicate"]
+    assert ">order-service." in faults[0].event

@@ -272,6 +272,8 @@ class Engine:
         self._topic(topic)
         self.follow_ups += 1
         self._publish(ident, event, number, key, topic, text, True, ctx.service)
+        if self.faults.duplicate(ident):  # the handler's service retried its publish
+            self._publish(ident, event, number, key, topic, text, True, ctx.service)
 
     def _handle(self, c: ConsumerSpec, topic: str, members: list[Subscription], index: int,
                 d: Message) -> bool:
