@@ -19,9 +19,10 @@ KINDS = ("duplicate", "crash", "delay")
 
 @dataclass(frozen=True, slots=True)
 class Fault:
-    """``duplicate``: the producer publishes the event twice. ``crash``: the group's
-    member crashes after handling the event, before acking. ``delay``: the ack comes
-    ``ms`` later (past the ack timeout, the broker redelivers)."""
+    """``duplicate``: the producer (or a handler, for a follow-up) publishes the event
+    twice. ``crash``: the group's member crashes after handling the event, before
+    acking. ``delay``: the ack comes ``ms`` later (past the ack timeout, the broker
+    redelivers)."""
 
     kind: str
     event: str
