@@ -27,6 +27,28 @@ def test_unknown(event):
     result.stdout.fnmatch_lines(["*accord: unknown event 'orders.Unknown'*"])
 
 
+def test_events_strategy_wraps_cloudevents(project):  # type: ignore[no-untyped-def]
+    project.makepyfile("""
+from hypothesis import HealthCheck, given, settings
+from accord.testing import events
+
+@settings(max_examples=25, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(message=events("iot.SensorReadingRecorded"))
+def test_envelopes(accord, message):
+    assert message["specversion"] == "1.0" and message["type"] == "iot.SensorReadingRecorded"
+    assert message["source"] == "iot-gateway" and "device_id" in message["data"]
+    accord.contract("iot.SensorReadingRecorded").validate(message)
+
+@settings(max_examples=10, database=None)
+@given(events("iot.SensorReadingRecorded", wrapped=False))
+def test_data_alone(data):
+    assert "specversion" not in data and "device_id" in data
+""")
+    result = project.runpytest()
+    result.assert_outcomes(passed=2)
+
+
 def test_plugin_loads_nothing_heavy_until_the_fixture_is_used(pytester):
     pytester.makepyfile("""
 import sys

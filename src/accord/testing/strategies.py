@@ -64,18 +64,27 @@ def strategy_for(schema: JSON) -> SearchStrategy[JSON]:
     return from_schema(schema, custom_formats=_formats()).filter(is_valid)
 
 
-def events(event: str, version: int | None = None) -> SearchStrategy[JSON]:
+def events(event: str, version: int | None = None, *,
+           wrapped: bool = True) -> SearchStrategy[JSON]:
     """Events of ``event`` (default: its latest active version), for `@given`.
 
-    The registry is the one the Accord configuration names, found from the current folder.
-    The strategy is built on first draw, so a bad name fails the test, not the import.
+    For an `envelope: cloudevents` contract each is a structured-mode CloudEvent around
+    the drawn data, as `samples()` gives (the source drawn from the contract's producers),
+    unless ``wrapped=False`` asks for the data alone. The registry is the one the Accord
+    configuration names, found from the current folder. The strategy is built on first
+    draw, so a bad name fails the test, not the import.
     """
     from hypothesis import strategies as st
 
     from accord.testing.contract import resolve
+    from accord.testing.envelopes import envelope, has_envelope
 
     def build() -> SearchStrategy[JSON]:
-        _, chosen = resolve(_configured_registry(), event, version)
-        return strategy_for(chosen.resolved)
+        contract, chosen = resolve(_configured_registry(), event, version)
+        data = strategy_for(chosen.resolved)
+        if not (wrapped and has_envelope(contract)):
+            return data
+        return st.builds(lambda d, i: envelope(contract, chosen, d, i), data,
+                         st.integers(min_value=0, max_value=10_000))
 
     return st.deferred(build)
