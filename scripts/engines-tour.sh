@@ -4,6 +4,7 @@
 # a free loopback port with throwaway storage and stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PATH="$PATH:/usr/sbin:/sbin"  # Debian puts nats-server in /usr/sbin
 BIN=${BIN:-.venv/bin}
 EVENTS=${EVENTS:-300}
 work=$(mktemp -d)

@@ -35,6 +35,9 @@ LAG_SAMPLE_MS = 1_000
 MAX_VIOLATIONS_PER_KIND = 20
 LIVE_IDLE_S = 0.01
 """On a real engine, a loop that found nothing to do sleeps this long before the next."""
+DEAD_LETTER_WAIT_S = 10.0
+"""How long a settled engine run waits for dead letters it knows are coming (NATS copies
+them when the MAX_DELIVERIES advisory arrives, which may lag the consumer's state)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class Outcome:
     engine: str = "embedded"
     unchecked: dict[str, str] = field(default_factory=dict)
     error: str | None = None
+    sent: int | None = None  # events published; fewer than ``events`` when a run stopped
 
 
 def embedded_log(broker: EmbeddedBroker) -> Callable[[str], list[LogEntry]]:
@@ -152,6 +156,8 @@ class Engine:
         self._seq = 0
         self.follow_ups = 0
         self.drained = False
+        self.sent = 0
+        self._dead_expected = 0
         self._key_fields: dict[str, str | None] = {}
         # CloudEvents: who sends each produced event, and in which content mode.
         self._senders: dict[str, tuple[str, str]] = {}
@@ -285,6 +291,7 @@ class Engine:
         if not meta.valid:
             why = self.validators.why(meta.event, meta.version,
                                       self.validators.payload(meta.event, d.value, d.headers))
+            self._last_attempt(c, d)
             _reject(d, f"schema: {why}")
             return True
         group = c.group
@@ -296,6 +303,7 @@ class Engine:
             payload = self.validators.decode(meta.event, meta.version, d.value, c.as_class,
                                              d.headers, c.as_envelope)
         except CloudEventError as exc:  # the envelope is wrong, whatever its data
+            self._last_attempt(c, d)
             _reject(d, f"cloudevents: {exc}")
             return True
         try:
@@ -307,6 +315,7 @@ class Engine:
                 self.violate("valid-accepted", f"{c.handler_name} raised {error} on a valid "
                              f"{meta.event} v{meta.version} (key {meta.key!r})", meta.id, group)
             with contextlib.suppress(BrokerError):
+                self._last_attempt(c, d)
                 d.nack(delay_ms=c.retry_delay_ms, error=error)
             return True
         if first:
@@ -334,6 +343,11 @@ class Engine:
             d.ack()
             self._note_latency(d)
         return True
+
+    def _last_attempt(self, c: ConsumerSpec, d: Message) -> None:
+        """Count a give-up on a final attempt: an engine will dead-letter that record."""
+        if d.attempt >= c.max_deliveries:
+            self._dead_expected += 1
 
     def _poll_all(self) -> int:
         polled = 0
@@ -422,6 +436,7 @@ class Engine:
                 if self.faults.duplicate(e.id):
                     self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid)
                 i += 1
+                self.sent = i
                 if self.progress is not None and i % every == 0:
                     self.progress(every)
             self._due_acks()
@@ -444,17 +459,20 @@ class Engine:
                 time.sleep(LIVE_IDLE_S)
 
     def _settled(self) -> bool:
-        """On an engine, dead letters arrive after the lag drops (the MAX_DELIVERIES
-        advisory is asynchronous): settled once a last poll finds nothing, and the
-        dead-letter count holds still for a moment."""
+        """On an engine, dead letters may land after the lag drops to 0 (NATS copies each
+        when the MAX_DELIVERIES advisory arrives): settled once every record given up on a
+        final attempt is in the dead letters (waiting up to DEAD_LETTER_WAIT_S), and a
+        last poll finds nothing."""
         if self.target is None:
             return True
-        before = sum(len(self.target.dead_letters(t)) for t in self._created)
-        time.sleep(0.3)
-        if self._poll_all():
-            return False
-        after = sum(len(self.target.dead_letters(t)) for t in self._created)
-        return before == after and self._sample_lag()
+        deadline = time.monotonic() + DEAD_LETTER_WAIT_S
+        while self._dead_count() < self._dead_expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return not self._poll_all() and self._sample_lag()
+
+    def _dead_count(self) -> int:
+        assert self.target is not None
+        return sum(len(self.target.dead_letters(t)) for t in self._created)
 
     def _outcome(self, error: str | None) -> Outcome:
         if self.target is None:
@@ -463,11 +481,17 @@ class Engine:
             dead = {t: list(self.embedded.dead_letters(t)) for t in sorted(self._created)}
             log, engine, unchecked = embedded_log(self.embedded), "embedded", {}
         else:
-            final = self.target.metrics(self.now)
-            dead = {} if error else {t: self.target.dead_letters(t) for t in sorted(self._created)}
+            dead = {}
+            if error is None:
+                try:
+                    dead = {t: self.target.dead_letters(t) for t in sorted(self._created)}
+                except AdapterError as exc:
+                    error = str(exc)
+            final = self.target.metrics(self.now, last_known=True)
             log, engine = self.target.read_log, self.target.url
             unchecked = self.target.unchecked(self.s.invariants)
         return Outcome(self.broker, self.events, self.violations, self.states, self.handled,
                        self.s.consumers, self.records, list(self.faults.injected),
                        self.drained, self.max_lag, self._seq, self.follow_ups, self.lag_series,
-                       self.latency_series, dead, final, log, engine, unchecked, error)
+                       self.latency_series, dead, final, log, engine, unchecked, error,
+                       self.sent)

@@ -19,7 +19,7 @@ from accord.sim.validation import Validators
 LIVE = ("valid-accepted", "per-key-order", "contract-valid-outputs")
 
 
-def _dead(outcome: Outcome) -> dict[str, set[str]]:
+def dead_ids(outcome: Outcome) -> dict[str, set[str]]:
     """Ids each group dead-lettered."""
     out: dict[str, set[str]] = {c.group: set() for c in outcome.consumers}
     for topic, letters in outcome.dead_letters.items():
@@ -142,7 +142,7 @@ def check(scenario: Scenario, outcome: Outcome, baseline: Callable[[], Outcome] 
     """Every violation of the scenario's invariants, live ones first."""
     wanted = set(scenario.invariants) - set(outcome.unchecked)
     found = [v for v in outcome.violations if v.invariant in wanted]
-    dead = _dead(outcome)
+    dead = dead_ids(outcome)
     if "no-loss" in wanted:
         found += no_loss(outcome, dead)
     if "invalid-dead-lettered" in wanted:

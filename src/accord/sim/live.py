@@ -69,20 +69,28 @@ class LiveTarget:
                 if name in UNCHECKABLE and UNCHECKABLE[name] in differences}
 
     def lag(self, group: str, physical: str) -> int:
-        """Lag as the engine reports it; the last figure seen once the link is gone."""
-        try:
-            found = self.broker.lag(group, physical)
-        except AdapterError:
-            return self._lag.get((group, physical), 0)
+        found = self.broker.lag(group, physical)
         self._lag[(group, physical)] = found
         return found
 
-    def metrics(self, elapsed_ms: int) -> BrokerMetrics:
-        """The client's counters under the scenario's topic names, in run time."""
+    def _last_lag(self, group: str, physical: str) -> int:
+        """For the final report only: once the link is gone, the last figure seen."""
+        try:
+            return self.lag(group, physical)
+        except AdapterError:
+            return self._lag.get((group, physical), 0)
+
+    def metrics(self, elapsed_ms: int, *, last_known: bool = False) -> BrokerMetrics:
+        """The client's counters under the scenario's topic names, in run time.
+
+        During a run a failed lag query raises (a stale 0 must never read as settled);
+        ``last_known`` is for the final report, which must come out even then.
+        """
         stats = getattr(self.broker, "stats", None)
         if stats is None:
             return BrokerMetrics(elapsed_ms, MappingProxyType({}), ())
-        raw: BrokerMetrics = stats.snapshot(elapsed_ms, self.lag)
+        raw: BrokerMetrics = stats.snapshot(elapsed_ms,
+                                            self._last_lag if last_known else self.lag)
         cut = len(self.namespace)
         topics = {name[cut:]: replace(t, topic=name[cut:]) for name, t in raw.topics.items()
                   if name.startswith(self.namespace)}
@@ -120,10 +128,22 @@ class LiveTarget:
         return [out[k] for k in sorted(out)]
 
     def close(self) -> None:
-        """Delete the run's topics (best effort: the link may be gone), then disconnect."""
+        """Delete the run's topics, then disconnect.
+
+        Best effort: a link that is gone leaves them (the namespace says whose they are). An
+        interrupt (a second Ctrl-C) does not stop the deletion half-way; it is raised again
+        once every topic has been tried.
+        """
+        interrupted: BaseException | None = None
         try:
             for topic in self.created:
-                with contextlib.suppress(AdapterError):
+                try:
                     self.broker.delete_topic(self.name(topic))
+                except KeyboardInterrupt as exc:
+                    interrupted = exc
+                except Exception:  # one topic's failure must not stop the rest
+                    continue
         finally:
             self.broker.close()
+        if interrupted is not None:
+            raise interrupted

@@ -53,12 +53,13 @@ def metrics_of(outcome: Outcome) -> dict[str, Any]:
     published = outcome.published
     clock: dict[str, Any] = {"virtual_ms": m.now} if outcome.engine == "embedded" else {
         "broker": outcome.engine, "elapsed_ms": m.now}
+    events = len(outcome.events) if outcome.sent is None else outcome.sent
     return {
-        "events": len(outcome.events),
+        "events": events,
         "published": published,
         "follow_ups": outcome.follow_ups,
         **clock,
-        "throughput_per_s": round(len(outcome.events) / seconds, 1),
+        "throughput_per_s": round(events / seconds, 1),
         "latency_ms": {"p50": percentile(hist, 50), "p95": percentile(hist, 95),
                        "p99": percentile(hist, 99), "max": max(hist, default=0)},
         "max_lag": dict(sorted(outcome.max_lag.items())),

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from accord.broker.adapters import AdapterError
 from accord.errors import Location
 from accord.registry import Registry, SourceMap, load_registry
 from accord.registry.yamlio import load_yaml
@@ -87,10 +88,15 @@ class Simulation:
         def baseline() -> Outcome:
             return Engine(s, events, Faults(s.faults, s.seed, []), self.validators).run()
 
+        seen_live = [v for v in outcome.violations if v.invariant in s.invariants]
         if outcome.error is not None:  # the engine went away: only what was seen live
-            return outcome, [v for v in outcome.violations if v.invariant in s.invariants]
-        return outcome, invariants.check(s, outcome, baseline if outcome.injected else None,
-                                         self.validators)
+            return outcome, seen_live
+        try:
+            return outcome, invariants.check(s, outcome, baseline if outcome.injected else None,
+                                             self.validators)
+        except AdapterError as exc:  # reading the log back from the engine failed
+            outcome.error = str(exc)
+            return outcome, seen_live
 
     def _live(self, events: list[SimEvent], progress: Callable[[int], None] | None
               ) -> tuple[Outcome, list[Violation]]:
