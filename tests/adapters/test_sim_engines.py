@@ -260,4 +260,5 @@ def test_engine_lost_mid_run_reports_what_it_measured(name: str, capsys: Any,
     report = json.loads(out)
     assert report["error"] and not report["ok"]
     assert 0 < report["metrics"]["published"] < 3000
+    assert 0 < report["metrics"]["events"] < 3000  # what was sent, not what was asked
     assert err.startswith("error: ") and "Traceback" not in err
