@@ -262,3 +262,21 @@ def test_engine_lost_mid_run_reports_what_it_measured(name: str, capsys: Any,
     assert 0 < report["metrics"]["published"] < 3000
     assert 0 < report["metrics"]["events"] < 3000  # what was sent, not what was asked
     assert err.startswith("error: ") and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("url", "module", "client"), [
+    ("nats://127.0.0.1:1", "accord.broker.adapters.nats_jetstream", "nats"),
+    ("redis://127.0.0.1:1/0", "accord.broker.adapters.redis_streams", "redis")])
+def test_without_the_engines_extra_is_one_clear_error(url: str, module: str, client: str,
+                                                      capsys: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setitem(sys.modules, client, None)  # as if not installed
+    monkeypatch.chdir(REPO)
+    for argv in (["sim", "run", "scenarios/shop.yaml", "--events", "5", "--broker", url],
+                 ["tap", "--broker", url, "--channel", "orders", "--max-events", "1"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "pip install 'accord[engines]'" in err, err

@@ -1,10 +1,12 @@
 """What every real-engine adapter shares: its Protocol, its message, its errors, its counters.
 
 The simulator and ``accord tap`` see only ``accord.broker.protocol`` plus what
-``EngineBroker`` adds here (``close``, ``lag``, a poll that may wait). Nothing here is
-NATS- or Redis-specific, so a confluent-kafka adapter fits unchanged: its ``Consumer.poll``
-and ``commit`` are already synchronous, ``offsets_for_times`` gives ``seek`` by time, and a
-dead-letter topic is the same produce-then-commit step the Redis adapter does.
+``EngineBroker`` adds here (``close``, ``lag``, ``delete_topic``, a poll that may wait).
+Nothing here is NATS- or Redis-specific, so a confluent-kafka adapter fits unchanged: its
+``Consumer.poll`` and ``commit`` are already synchronous, ``offsets_for_times`` gives
+``seek`` by time, ``AdminClient.delete_topics`` and ``delete_consumer_groups`` give
+``delete_topic`` and ``drop_group``, and a dead-letter topic is the same
+produce-then-commit step the Redis adapter does.
 """
 
 from __future__ import annotations
@@ -172,15 +174,28 @@ def header_map(items: Mapping[str, str | bytes] | None) -> Headers:
 Opener = Callable[[str, float], EngineBroker]
 
 
-def _open_nats(url: str, timeout: float) -> EngineBroker:
-    from .nats_jetstream import NatsBroker
+class MissingClient(AdapterError):
+    """The engine's client library is not installed (the ``engines`` extra)."""
 
+
+def _client_missing(engine: str, exc: ImportError) -> MissingClient:
+    return MissingClient(f"the {engine} adapter needs its client library ({exc.name or exc}): "
+                         "pip install 'accord[engines]'")
+
+
+def _open_nats(url: str, timeout: float) -> EngineBroker:
+    try:
+        from .nats_jetstream import NatsBroker
+    except ImportError as exc:
+        raise _client_missing("NATS", exc) from None
     return NatsBroker(url, timeout)
 
 
 def _open_redis(url: str, timeout: float) -> EngineBroker:
-    from .redis_streams import RedisBroker
-
+    try:
+        from .redis_streams import RedisBroker
+    except ImportError as exc:
+        raise _client_missing("Redis", exc) from None
     return RedisBroker(url, timeout)
 
 
