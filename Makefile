@@ -23,12 +23,12 @@ demo: $(STAMP)
 	$(BIN)/accord export asyncapi --out build/asyncapi.yaml
 	$(BIN)/accord gen python --out build/generated --package shop_events
 	$(BIN)/accord sim run scenarios/shop.yaml
-	BIN=$(BIN) bash scripts/engines-tour.sh
+	$(BIN)/python scripts/engines_tour.py
 	$(BIN)/accord docs build --config-file site/mkdocs.yml --out build/site --strict
 	@echo "documentation site: build/site/index.html (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks plugins examples
+	$(BIN)/ruff check src tests benchmarks plugins examples scripts
 	$(BIN)/mypy
 
 # The official AsyncAPI parser checks what `accord export asyncapi` writes (Node, from npm).

@@ -22,20 +22,16 @@ from __future__ import annotations
 import asyncio
 import json
 import platform
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from accord.broker.adapters import connect
+from accord.broker.adapters.local import serve
 from accord.registry import load_registry
 from accord.tap import Identifier
 
@@ -44,41 +40,6 @@ EVENTS = 20_000
 ROUNDS = 5
 BATCH = 500
 IN_FLIGHT = 1000  # MaxAckPending on NATS, for both sides
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def _server(engine: str) -> Iterator[str]:
-    binary = shutil.which(f"{engine}-server")
-    if binary is None:
-        raise SystemExit(f"{engine}-server not on PATH (apt-get install {engine}-server)")
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as store:
-        if engine == "nats":
-            argv = [binary, "-js", "-a", "127.0.0.1", "-p", str(port), "-sd", store]
-            url = f"nats://127.0.0.1:{port}"
-        else:
-            argv = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                    "--appendonly", "no"]
-            url = f"redis://127.0.0.1:{port}/0"
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def _example() -> dict[str, Any]:
@@ -175,7 +136,7 @@ def main() -> None:
     print("\n| engine | round | raw client events/s | adapter + validation events/s | ratio |")
     print("|---|---|---|---|---|")
     for engine in ("nats", "redis"):
-        with _server(engine) as url:
+        with serve(engine) as url:
             for n in range(ROUNDS):
                 topic = f"orders{n}" if engine == "redis" else "orders"
                 raw_topic, adapter_topic = f"raw{n}", topic
