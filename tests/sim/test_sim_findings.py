@@ -99,6 +99,17 @@ def test_reading_a_v2_only_field_is_caught_when_versions_mix() -> None:
                for v in found)
 
 
+
+def test_version_weights_from_python_take_int_keys() -> None:
+    """A dict written in Python says {1: 0.2, 2: 0.8}, as the YAML looks; same run."""
+    consumer = {"service": "analytics", "group": "a", "model": "recorder"}
+    runs = [Simulation(scenario(consumer, events=40, producer={
+        "service": "order-service", "event": "orders.OrderPlaced", "rate": "100/s",
+        "keys": 5, "versions": mix}), registry=registry(), base=REPO).run().json_text()
+        for mix in ({1: 0.2, 2: 0.8}, {"1": 0.2, "2": 0.8})]
+    assert runs[0] == runs[1]
+
+
 def test_a_duplicated_follow_up_reaches_the_next_service() -> None:
     """The order service's publish of OrderPaid is retried (a duplicate follow-up): a
     downstream handler that counts deliveries is caught, and the shrunk fault is that

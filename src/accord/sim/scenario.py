@@ -193,7 +193,8 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
             latest = contract.latest_active() or contract.latest
             mix = {str(latest.number): 1.0}
         versions = []
-        for number, weight in mix.items():
+        for key, weight in mix.items():
+            number = str(key)  # a YAML file gives "1"; a dict from Python may give 1
             if not number.isdigit() or int(number) not in numbers:
                 raise ScenarioError(f"{contract.event} has no version {number} (it has "
                                     f"{', '.join(map(str, sorted(numbers)))})",
