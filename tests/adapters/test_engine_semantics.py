@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 Connect = Callable[..., Any]
 EVENTS = 200
 
@@ -56,3 +58,35 @@ def test_poison_message_is_dead_lettered_others_flow(engine: str, unique: str,
     assert done == {0, 1, 3, 4}
     [dead] = broker.dead_letters(unique)
     assert dead.value == {"n": 2, "poison": True} and dead.attempt == 3
+
+
+def test_publish_many_keeps_order_and_offsets(engine: str, unique: str,
+                                              engine_connect: Connect) -> None:
+    broker = engine_connect(engine)
+    broker.create_topic(unique)
+    first = broker.publish(unique, {"n": -1})
+    items = [({"n": n}, f"k{n % 3}", {"h": str(n)}) for n in range(1_500)]  # > one pipeline
+    results = broker.publish_many(unique, items)
+    offsets = [r.offset for r in results]
+    assert offsets == sorted(offsets) and len(set(offsets)) == 1_500
+    assert offsets[0] > first.offset
+    sub = broker.subscribe(unique, "g", max_in_flight=2_000)
+    seen: list[tuple[int, int, Any, Any]] = []
+    deadline = time.monotonic() + 10
+    while len(seen) < 1_501 and time.monotonic() < deadline:
+        for m in sub.poll(500, timeout_ms=100):
+            seen.append((m.offset, m.value["n"], m.key, m.headers.get("h")))
+            m.ack()
+    assert [n for _, n, _, _ in seen] == list(range(-1, 1_500))  # the log's order
+    assert [o for o, _, _, _ in seen[1:]] == offsets  # what publish_many said
+    assert all(k == f"k{n % 3}" and h == str(n) for _, n, k, h in seen[1:])
+    assert broker.metrics().topics[unique].published == 1_501
+
+
+def test_publish_many_to_a_missing_stream_is_one_clear_error(nats_url: str, unique: str,
+                                                             engine_connect: Connect) -> None:
+    from accord.broker.adapters import AdapterError
+
+    broker = engine_connect(nats_url)
+    with pytest.raises(AdapterError, match="no stream for subject"):
+        broker.publish_many(f"nowhere.{unique}", [({"n": 1}, None, None)])

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.broker import BrokerMetrics, DeadLetter, Delivery, EmbeddedBroker
+from accord.broker import BrokerMetrics, DeadLetter, Delivery, EmbeddedBroker, PublishResult
 from accord.broker.adapters import AdapterError
 from accord.broker.errors import BrokerError
 from accord.broker.protocol import Broker, Message, Subscription
@@ -158,6 +158,8 @@ class Engine:
         self.drained = False
         self.sent = 0
         self._dead_expected = 0
+        self._outbox: dict[str, list[tuple[object, str | None, Any,
+                                           tuple[str, str, int, str | None, bool]]]] = {}
         self._key_fields: dict[str, str | None] = {}
         # CloudEvents: who sends each produced event, and in which content mode.
         self._senders: dict[str, tuple[str, str]] = {}
@@ -228,7 +230,10 @@ class Engine:
         return self._enveloped[event]
 
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
-                 text: str, valid: bool, source: str | None = None) -> None:
+                 text: str, valid: bool, source: str | None = None, *,
+                 defer: bool = False) -> None:
+        """Publish one record; ``defer`` (an engine's producer events) queues it for
+        `_flush`, which publishes the queue with the engine's acks awaited together."""
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
         # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
         value, headers = text.encode(), None
@@ -240,10 +245,28 @@ class Engine:
             sender, mode = (source, "structured") if source is not None else self._senders.get(
                 event, (fallback, "structured"))
             value, headers = encode(contract, version, ident, text, sender, mode)
+        meta = (ident, event, version, key, valid)
+        if defer and self.target is not None:
+            self._outbox.setdefault(topic, []).append((value, key, headers, meta))
+            return
         result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
+        self._note(topic, result, meta)
+
+    def _note(self, topic: str, result: PublishResult,
+              meta: tuple[str, str, int, str | None, bool]) -> None:
         self._seq += 1
-        self.records[(topic, result.partition, result.offset)] = Meta(
-            ident, event, version, key, valid, self._seq)
+        self.records[(topic, result.partition, result.offset)] = Meta(*meta, self._seq)
+
+    def _flush(self) -> None:
+        if not self._outbox:
+            return
+        assert self.target is not None
+        outbox, self._outbox = self._outbox, {}
+        for topic, items in outbox.items():
+            results = self.target.broker.publish_many(
+                self._name(topic), [(value, key, headers) for value, key, headers, _ in items])
+            for (_, _, _, meta), result in zip(items, results, strict=True):
+                self._note(topic, result, meta)
 
     def emit(self, ctx: Context, event: str, payload: Any, key: str | None,
              version: int | None) -> None:
@@ -432,13 +455,16 @@ class Engine:
                 text = canonical(e.payload)
                 valid = self.validators.is_valid_keyed(e.event, e.version, e.payload, text,
                                                        self._key_field(e.event))
-                self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid)
+                self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
+                              defer=True)
                 if self.faults.duplicate(e.id):
-                    self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid)
+                    self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
+                                  defer=True)
                 i += 1
-                self.sent = i
                 if self.progress is not None and i % every == 0:
                     self.progress(every)
+            self._flush()
+            self.sent = i
             self._due_acks()
             polled = self._poll_all()
             if now >= next_sample:

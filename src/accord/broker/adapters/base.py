@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from accord.broker.metrics import BrokerMetrics, LatencySummary, PartitionMetrics, TopicMetrics
 from accord.broker.protocol import Broker, Subscription
-from accord.broker.records import EMPTY_HEADERS, Headers, Key
+from accord.broker.records import EMPTY_HEADERS, Headers, Key, PublishResult
 from accord.errors import AccordError
 
 CONNECT_TIMEOUT_S = 2.0
@@ -114,6 +114,15 @@ class EngineBroker(Broker, Protocol):
         start: Literal["earliest", "latest"] = "earliest",
     ) -> EngineSubscription:
         """Join ``group``; a new group starts at ``start``, an existing one where it was."""
+        ...
+
+    def publish_many(
+        self,
+        topic: str,
+        items: Sequence[tuple[object, Key, Mapping[str, str | bytes] | None]],
+    ) -> list[PublishResult]:
+        """Publish ``(value, key, headers)`` items in order, waiting for the engine's acks
+        together rather than one by one; the results are in the items' order."""
         ...
 
     def exists(self, topic: str) -> bool: ...

@@ -12,7 +12,7 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Coroutine, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
@@ -40,6 +40,8 @@ from .loop import LoopThread
 
 T = TypeVar("T")
 REQUEST_TIMEOUT_S = 5.0
+PIPELINE = 1_000
+"""Publishes in flight at once in ``publish_many``."""
 KEY_HEADER = "accord-key"
 ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.{stream}.{consumer}"
 DLQ_PREFIX = "accord.dlq."
@@ -78,6 +80,20 @@ def _fail(url: str, exc: BaseException) -> AdapterError:
     if isinstance(exc, nats.js.errors.ServiceUnavailableError | nats.errors.NoRespondersError):
         return AdapterError(f"nats at {url} has no JetStream (start nats-server with -js)")
     return AdapterError(f"nats at {url} failed: {text}")
+
+
+def _pub_ack(msg: Any, topic: str, url: str) -> tuple[int, bool]:
+    """(stream sequence, duplicate) from a PubAck; a refusal is one clear error."""
+    if msg.headers and msg.headers.get("Status") == "503":
+        raise AdapterError(f"nats at {url} has no stream for subject {topic!r}")
+    try:
+        body = json.loads(msg.data)
+    except ValueError:
+        raise AdapterError(f"nats at {url} answered a publish with {msg.data[:80]!r}") from None
+    if "error" in body:
+        raise AdapterError(f"nats at {url} refused a publish to {topic!r}: "
+                           f"{body['error'].get('description', body['error'])}")
+    return int(body["seq"]), bool(body.get("duplicate", False))
 
 
 class NatsSubscription:
@@ -260,9 +276,9 @@ class NatsBroker:
             raise AdapterError(f"nats at {self._url} has no stream for subject {topic!r}")
         return str(self.call(self._js.find_stream_name_by_subject(topic)))
 
-    def publish(self, topic: str, value: object, key: Key = None,
-                headers: Mapping[str, str | bytes] | None = None,
-                msg_id: str | None = None) -> PublishResult:
+    @staticmethod
+    def _prepare(value: object, key: Key, headers: Mapping[str, str | bytes] | None,
+                 msg_id: str | None = None) -> tuple[bytes, dict[str, str]]:
         data, is_json = encode(value)
         sent = {k: v.decode() if isinstance(v, bytes) else v for k, v in (headers or {}).items()}
         if is_json:
@@ -271,13 +287,50 @@ class NatsBroker:
             sent[KEY_HEADER] = key.decode() if isinstance(key, bytes) else key
         if msg_id is not None:
             sent["Nats-Msg-Id"] = msg_id
-        ack = self.call(self._js.publish(topic, data, headers=sent or None))
+        return data, sent
+
+    def _count(self, topic: str, seq: int, duplicate: bool) -> PublishResult:
         counts = self.stats.of(topic)
-        if ack.duplicate:
+        if duplicate:
             counts.duplicates += 1
         else:
             counts.published += 1
-        return PublishResult(topic, 0, int(ack.seq), now_ms(), duplicate=bool(ack.duplicate))
+        return PublishResult(topic, 0, seq, now_ms(), duplicate=duplicate)
+
+    def publish(self, topic: str, value: object, key: Key = None,
+                headers: Mapping[str, str | bytes] | None = None,
+                msg_id: str | None = None) -> PublishResult:
+        data, sent = self._prepare(value, key, headers, msg_id)
+        ack = self.call(self._js.publish(topic, data, headers=sent or None))
+        return self._count(topic, int(ack.seq), bool(ack.duplicate))
+
+    def publish_many(self, topic: str,
+                     items: Sequence[tuple[object, Key, Mapping[str, str | bytes] | None]]
+                     ) -> list[PublishResult]:
+        out: list[PublishResult] = []
+        for start in range(0, len(items), PIPELINE):
+            chunk = [self._prepare(v, k, h) for v, k, h in items[start:start + PIPELINE]]
+            for seq, duplicate in self.call(self._pipelined(topic, chunk),
+                                            REQUEST_TIMEOUT_S + len(chunk) / 1000):
+                out.append(self._count(topic, seq, duplicate))
+        return out
+
+    async def _pipelined(self, topic: str, chunk: list[tuple[bytes, dict[str, str]]]
+                         ) -> list[tuple[int, bool]]:
+        """Publish in order, each with a reply subject of its own, then gather the PubAcks
+        (what JetStream's async publish does in the Go client)."""
+        prefix = self._nc.new_inbox()
+        sub = await self._nc.subscribe(prefix + ".*")
+        try:
+            for i, (data, headers) in enumerate(chunk):
+                await self._nc.publish(topic, data, reply=f"{prefix}.{i}", headers=headers or None)
+            acks: dict[int, tuple[int, bool]] = {}
+            while len(acks) < len(chunk):
+                msg = await sub.next_msg(timeout=REQUEST_TIMEOUT_S)
+                acks[int(msg.subject.rpartition(".")[2])] = _pub_ack(msg, topic, self._url)
+        finally:
+            await sub.unsubscribe()
+        return [acks[i] for i in range(len(chunk))]
 
     def subscribe(self, topic: str, group: str, *, max_deliveries: int = 5,
                   ack_timeout_ms: int = 30_000, max_in_flight: int = 100,
