@@ -90,3 +90,26 @@ def test_json_report_is_identical_across_processes() -> None:
                               cwd=REPO, env=env, capture_output=True, check=True)
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_a_live_report_says_why_it_has_no_reproducer() -> None:
+    """The text of a run on an engine: real time, what was not checked, no shrinking."""
+    from accord.sim.engine import Violation
+    from accord.sim.report import Report
+
+    metrics = {"events": 3, "published": 3, "follow_ups": 0, "broker": "nats://h:1",
+               "elapsed_ms": 2500, "throughput_per_s": 1.2,
+               "latency_ms": {"p50": 1, "p95": 2, "p99": 3, "max": 4}, "max_lag": {},
+               "redelivered": 0, "dead_lettered": {}, "dlq_rate": 0.0, "faults": {},
+               "topics": {}}
+    report = Report(1, "s.yaml", [Violation("no-loss", "1 event(s) lost", "e1", "g")],
+                    metrics, unchecked={"per-key-order": "no key partitions"})
+    text = report.text()
+    assert "2.5 s real time on nats://h:1" in text
+    assert "not checked here: per-key-order (no key partitions)" in text
+    assert "FAILED: 1 violation(s)" in text and "no reproducer: shrinking" in text
+    assert report.exit_code == 1 and report.to_json()["unchecked"] == {
+        "per-key-order": "no key partitions"}
+    stopped = Report(1, "s.yaml", [], metrics, error="connection lost")
+    assert stopped.exit_code == 2 and not stopped.ok
+    assert "STOPPED: connection lost" in stopped.text()

@@ -162,4 +162,8 @@ class Report:
                 assert self.shrunk is not None
                 lines.append(f"reproducer: {self.repro} ({self.shrunk[0]} events, "
                              f"{self.shrunk[1]} faults); run `accord sim replay {self.repro}`")
+            elif "broker" in m:
+                lines.append("no reproducer: shrinking re-runs the scenario hundreds of times, "
+                             "so it runs on the embedded broker only (the same command "
+                             "without --broker)")
         return "\n".join(lines)
