@@ -19,7 +19,8 @@ valid-accepted and invalid-dead-lettered, no faults.
   due events with ``publish_many`` (the same two techniques), so this is like for like.
 - embedded: the same Simulation on the embedded broker (virtual time), for scale.
 
-All three in the same process, against the same server, alternating per round.
+All in the same process; sim and raw against the same server, alternating which goes
+first per round; the embedded runs come first, before any server starts.
 """
 
 from __future__ import annotations

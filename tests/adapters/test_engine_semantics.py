@@ -90,3 +90,43 @@ def test_publish_many_to_a_missing_stream_is_one_clear_error(nats_url: str, uniq
     broker = engine_connect(nats_url)
     with pytest.raises(AdapterError, match="no stream for subject"):
         broker.publish_many(f"nowhere.{unique}", [({"n": 1}, None, None)])
+
+
+def test_publish_many_refused_midway_says_what_went_out_nats(nats_url: str, unique: str,
+                                                              engine_connect: Connect) -> None:
+    import asyncio
+
+    import nats
+    from nats.js.api import DiscardPolicy
+
+    from accord.broker.adapters import PartialPublish
+
+    async def small_stream() -> None:  # holds 5, refuses the rest
+        client = await nats.connect(nats_url)
+        await client.jetstream().add_stream(name=unique, subjects=[unique], max_msgs=5,
+                                            discard=DiscardPolicy.NEW)
+        await client.close()
+
+    asyncio.run(small_stream())
+    broker = engine_connect(nats_url)
+    with pytest.raises(PartialPublish, match=r"5 of 10 published") as caught:
+        broker.publish_many(unique, [({"n": n}, None, None) for n in range(10)])
+    assert sorted(caught.value.results) == [0, 1, 2, 3, 4]
+    assert [r.offset for _, r in sorted(caught.value.results.items())] == [1, 2, 3, 4, 5]
+    assert broker.metrics().topics[unique].published == 5
+
+
+def test_publish_many_refused_midway_says_what_went_out_redis(
+        private_server: Callable[..., Any], engine_connect: Connect) -> None:
+    from accord.broker.adapters import PartialPublish
+
+    url, _ = private_server("redis", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction")
+    broker = engine_connect(url)
+    big = "x" * 100_000
+    with pytest.raises(PartialPublish, match="maxmemory") as caught:
+        broker.publish_many("s", [({"n": n, "pad": big}, None, None) for n in range(60)])
+    stored = caught.value.results
+    assert stored and sorted(stored) == list(range(len(stored)))  # a prefix, in order
+    assert f"{len(stored)} of 60 published" in str(caught.value)
+    assert broker.metrics().topics["s"].published == len(stored)
+    assert big not in str(caught.value)  # the error does not quote the payload

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accord.broker import BrokerMetrics, DeadLetter, Delivery, EmbeddedBroker, PublishResult
-from accord.broker.adapters import AdapterError
+from accord.broker.adapters import AdapterError, PartialPublish
 from accord.broker.errors import BrokerError
 from accord.broker.protocol import Broker, Message, Subscription
 from accord.interop.cloudevents import CloudEventError
@@ -158,8 +158,9 @@ class Engine:
         self.drained = False
         self.sent = 0
         self._dead_expected = 0
+        # Per topic: (value, key, headers, meta, first): ``first`` is False for a duplicate.
         self._outbox: dict[str, list[tuple[object, str | None, Any,
-                                           tuple[str, str, int, str | None, bool]]]] = {}
+                                           tuple[str, str, int, str | None, bool], bool]]] = {}
         self._key_fields: dict[str, str | None] = {}
         # CloudEvents: who sends each produced event, and in which content mode.
         self._senders: dict[str, tuple[str, str]] = {}
@@ -231,7 +232,7 @@ class Engine:
 
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
                  text: str, valid: bool, source: str | None = None, *,
-                 defer: bool = False) -> None:
+                 defer: bool = False, first: bool = True) -> None:
         """Publish one record; ``defer`` (an engine's producer events) queues it for
         `_flush`, which publishes the queue with the engine's acks awaited together."""
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
@@ -247,7 +248,7 @@ class Engine:
             value, headers = encode(contract, version, ident, text, sender, mode)
         meta = (ident, event, version, key, valid)
         if defer and self.target is not None:
-            self._outbox.setdefault(topic, []).append((value, key, headers, meta))
+            self._outbox.setdefault(topic, []).append((value, key, headers, meta, first))
             return
         result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
         self._note(topic, result, meta)
@@ -262,11 +263,24 @@ class Engine:
             return
         assert self.target is not None
         outbox, self._outbox = self._outbox, {}
+        broker = self.target.broker
         for topic, items in outbox.items():
-            results = self.target.broker.publish_many(
-                self._name(topic), [(value, key, headers) for value, key, headers, _ in items])
-            for (_, _, _, meta), result in zip(items, results, strict=True):
-                self._note(topic, result, meta)
+            batch = [(value, key, headers) for value, key, headers, _, _ in items]
+            try:
+                results = dict(enumerate(broker.publish_many(self._name(topic), batch)))
+            except PartialPublish as exc:
+                self._noted(topic, items, exc.results)  # what did go out still counts
+                raise
+            self._noted(topic, items, results)
+
+    def _noted(self, topic: str, items: list[tuple[object, str | None, Any,
+                                                   tuple[str, str, int, str | None, bool],
+                                                   bool]],
+               results: dict[int, PublishResult]) -> None:
+        for i, result in sorted(results.items()):
+            _, _, _, meta, first = items[i]
+            self._note(topic, result, meta)
+            self.sent += first
 
     def emit(self, ctx: Context, event: str, payload: Any, key: str | None,
              version: int | None) -> None:
@@ -353,10 +367,13 @@ class Engine:
                 else:
                     last[slot] = meta.seq
             if self.faults.crash(meta.id, group):
+                self._last_attempt(c, d)  # never acked: past its last attempt, a dead letter
                 members[index].crash()
                 members[index] = self._join(c, topic)
                 return False
             delay = self.faults.delay(meta.id, group)
+            if delay >= self.s.faults.ack_timeout_ms:
+                self._last_attempt(c, d)  # the ack comes too late: as good as none
             if delay:
                 self._n += 1
                 heapq.heappush(self._acks, (self.now + delay, self._n, d))
@@ -459,12 +476,14 @@ class Engine:
                               defer=True)
                 if self.faults.duplicate(e.id):
                     self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
-                                  defer=True)
+                                  defer=True, first=False)
                 i += 1
                 if self.progress is not None and i % every == 0:
                     self.progress(every)
-            self._flush()
-            self.sent = i
+            if self.target is None:
+                self.sent = i
+            else:
+                self._flush()  # counts what went out in ``sent``
             self._due_acks()
             polled = self._poll_all()
             if now >= next_sample:

@@ -6,6 +6,7 @@ from .base import (
     EngineBroker,
     EngineMessage,
     EngineSubscription,
+    PartialPublish,
     connect,
 )
 
@@ -15,5 +16,6 @@ __all__ = [
     "EngineBroker",
     "EngineMessage",
     "EngineSubscription",
+    "PartialPublish",
     "connect",
 ]

@@ -38,6 +38,15 @@ class ConnectionLost(AdapterError):
     """The link dropped mid-run; what was measured before it still counts."""
 
 
+class PartialPublish(AdapterError):
+    """``publish_many`` stored some items and not others: ``results`` maps the index of
+    each stored item to its result, so the caller can account for what did go out."""
+
+    def __init__(self, message: str, results: dict[int, PublishResult]) -> None:
+        super().__init__(message)
+        self.results = results
+
+
 def now_ms() -> int:
     """Wall-clock ms: real engines stamp records in wall time, not virtual time."""
     return time.time_ns() // 1_000_000
@@ -122,7 +131,8 @@ class EngineBroker(Broker, Protocol):
         items: Sequence[tuple[object, Key, Mapping[str, str | bytes] | None]],
     ) -> list[PublishResult]:
         """Publish ``(value, key, headers)`` items in order, waiting for the engine's acks
-        together rather than one by one; the results are in the items' order."""
+        together rather than one by one; the results are in the items' order. When the
+        engine refuses some, `PartialPublish` says which went out."""
         ...
 
     def exists(self, topic: str) -> bool: ...
@@ -187,24 +197,27 @@ class MissingClient(AdapterError):
     """The engine's client library is not installed (the ``engines`` extra)."""
 
 
-def _client_missing(engine: str, exc: ImportError) -> MissingClient:
-    return MissingClient(f"the {engine} adapter needs its client library ({exc.name or exc}): "
+def _client_missing(engine: str, library: str, exc: ModuleNotFoundError) -> MissingClient:
+    """The client library itself is absent (any other import error is a real bug)."""
+    if (exc.name or "").partition(".")[0] != library:
+        raise exc
+    return MissingClient(f"the {engine} adapter needs its client library ({library}): "
                          "pip install 'accord[engines]'")
 
 
 def _open_nats(url: str, timeout: float) -> EngineBroker:
     try:
         from .nats_jetstream import NatsBroker
-    except ImportError as exc:
-        raise _client_missing("NATS", exc) from None
+    except ModuleNotFoundError as exc:
+        raise _client_missing("NATS", "nats", exc) from None
     return NatsBroker(url, timeout)
 
 
 def _open_redis(url: str, timeout: float) -> EngineBroker:
     try:
         from .redis_streams import RedisBroker
-    except ImportError as exc:
-        raise _client_missing("Redis", exc) from None
+    except ModuleNotFoundError as exc:
+        raise _client_missing("Redis", "redis", exc) from None
     return RedisBroker(url, timeout)
 
 

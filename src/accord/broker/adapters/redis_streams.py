@@ -22,6 +22,7 @@ from .base import (
     ClientStats,
     ConnectionLost,
     EngineMessage,
+    PartialPublish,
     encode,
     header_map,
     now_ms,
@@ -247,12 +248,23 @@ class RedisBroker:
             fields: dict[Any, Any] = _fields(data, is_json, key, headers)
             pipe.xadd(topic, fields, maxlen=maxlen, approximate=True)
         try:
-            ids = pipe.execute()
+            replies = pipe.execute(raise_on_error=False)
         except rx.RedisError as exc:
             raise _fail(self._url, exc) from None
-        self.stats.of(topic).published += len(ids)
-        return [PublishResult(topic, 0, offset, offset >> SEQ_BITS)
-                for offset in map(to_offset, ids)]
+        out: dict[int, PublishResult] = {}
+        refused = None
+        for i, reply in enumerate(replies):
+            if isinstance(reply, Exception):  # this XADD only: the others stand
+                refused = refused or reply
+                continue
+            offset = to_offset(reply)
+            out[i] = PublishResult(topic, 0, offset, offset >> SEQ_BITS)
+        self.stats.of(topic).published += len(out)
+        if refused is not None:
+            error = _fail(self._url, refused) if isinstance(refused, rx.RedisError) else \
+                AdapterError(f"redis at {self._url} failed: {refused}")
+            raise PartialPublish(f"{error} ({len(out)} of {len(items)} published)", out)
+        return [out[i] for i in range(len(items))]
 
     def subscribe(self, topic: str, group: str, *, max_deliveries: int = 5,
                   ack_timeout_ms: int = 30_000, max_in_flight: int = 100,
