@@ -107,3 +107,26 @@ def test_tap_unreachable_exits_2(capsys, write_tree, url):  # type: ignore[no-un
     write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="c")})
     code, _, err = _tap(capsys, url, "c")
     assert code == 2 and "cannot reach" in err and "Traceback" not in err
+
+
+def test_an_open_ended_tap_reports_progress_and_ends_on_ctrl_c(write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    from accord.tap import TapOptions, TapReport, tap
+
+    root = write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    broker = connect(engine)
+    broker.create_topic(unique)
+    for n in range(3):
+        broker.publish(unique, {"order_id": str(n), "total": n})
+    broker.close()
+    seen: list[int] = []
+
+    def progress(report: TapReport) -> None:  # the user presses Ctrl-C once 3 are in
+        seen.append(report.events)
+        if report.events >= 3 and seen.count(3) == 1:
+            raise KeyboardInterrupt
+
+    report = tap(load_registry(root / "contracts"),
+                 TapOptions(engine, unique, start="earliest"), progress)  # no bound at all
+    assert report.events == 3 and report.exit_code == 0 and report.stopped is None
+    assert seen[-2:] == [3, 3] and seen == sorted(seen)  # the last: the final counts
+    assert report.seconds > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +17,8 @@ from .report import TapReport
 
 POLL_MS = 200
 """How long one poll waits for traffic: short, so --duration is kept to within it."""
+PROGRESS_S = 0.5
+"""How often ``progress`` hears of the counts so far."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +31,14 @@ class TapOptions:
     start: Literal["earliest", "latest"] = "latest"
 
 
-def tap(registry: Registry, options: TapOptions) -> TapReport:
-    """Consume until ``max_events`` or ``duration``; a failure mid-run ends it early.
+def tap(registry: Registry, options: TapOptions,
+        progress: Callable[[TapReport], None] | None = None) -> TapReport:
+    """Consume until ``max_events`` or ``duration`` or Ctrl-C; a failure ends it early.
 
     Without ``--group`` the tap reads in a group of its own, so other groups' positions
     and pending entries are never touched, and removes that group when done.
+    ``progress`` gets the report so far about every PROGRESS_S (and after the last poll).
+    Ctrl-C is how an unbounded tap ends: the report of what was seen follows as usual.
     """
     report = TapReport(options.broker, options.channel)
     broker = connect(options.broker)
@@ -42,7 +48,7 @@ def tap(registry: Registry, options: TapOptions) -> TapReport:
                                f"{options.channel!r}")
         own = options.group is None
         group = options.group or f"accord-tap-{os.getpid()}-{time.time_ns() % 10**9}"
-        _consume(broker, registry, options, group, report)
+        _consume(broker, registry, options, group, report, progress)
         if own and report.stopped is None:
             # Best effort: a group left behind only costs the engine a little memory.
             with contextlib.suppress(AdapterError):
@@ -53,15 +59,20 @@ def tap(registry: Registry, options: TapOptions) -> TapReport:
 
 
 def _consume(broker: EngineBroker, registry: Registry, options: TapOptions, group: str,
-             report: TapReport) -> None:
+             report: TapReport, progress: Callable[[TapReport], None] | None) -> None:
     judge = Identifier(registry, options.channel)
     sub = broker.subscribe(options.channel, group, start=options.start)
     started = time.monotonic()
     deadline = started + options.duration if options.duration is not None else None
+    shown = started
     try:
         while options.max_events is None or report.events < options.max_events:
-            if deadline is not None and time.monotonic() >= deadline:
+            now = time.monotonic()
+            if deadline is not None and now >= deadline:
                 break
+            if progress is not None and now - shown >= PROGRESS_S:
+                shown, report.seconds = now, now - started
+                progress(report)
             room = 500 if options.max_events is None else options.max_events - report.events
             for message in sub.poll(room, timeout_ms=POLL_MS):
                 where = f"the message at offset {message.offset} of {options.channel!r}"
@@ -70,6 +81,11 @@ def _consume(broker: EngineBroker, registry: Registry, options: TapOptions, grou
     except (AdapterError, NotJson) as exc:
         # What was measured before the failure is still reported, then the error.
         report.stopped = str(exc)
+    except KeyboardInterrupt:
+        pass  # the user ended an open-ended tap: report what was seen
     finally:
         report.seconds = time.monotonic() - started
         sub.close()
+    if progress is not None:
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: the report still
+            progress(report)
