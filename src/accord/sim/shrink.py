@@ -1,11 +1,12 @@
 """Delta debugging (Zeller's ddmin) over the event list, then over the fault schedule.
 
-A candidate "still fails" when a run over it breaks the same invariant as the original
-run. Faults that name a removed event go with it.
+A candidate "still fails" when a run over it breaks the same invariant (or SLO) as the
+original run. Faults that name a removed event go with it.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -14,6 +15,9 @@ from accord.sim.generators import SimEvent
 
 T = TypeVar("T")
 MAX_RUNS = 2_000
+MAX_SECONDS = 60.0
+"""A shrink stops here and keeps the smallest failing run found so far (still a
+reproducer, maybe not a minimal one): an SLO such as max_lag needs many events."""
 
 
 def ddmin(items: Sequence[T], fails: Callable[[list[T]], bool]) -> list[T]:
@@ -21,7 +25,8 @@ def ddmin(items: Sequence[T], fails: Callable[[list[T]], bool]) -> list[T]:
     current = list(items)
     n = 2
     runs = 0
-    while len(current) >= 2 and runs < MAX_RUNS:
+    stop = time.monotonic() + MAX_SECONDS
+    while len(current) >= 2 and runs < MAX_RUNS and time.monotonic() < stop:
         size = len(current) // n
         chunks = [current[i:i + size] for i in range(0, len(current), size)] if size else []
         reduced = False

@@ -119,7 +119,8 @@ class Simulation:
         report = Report(self.scenario.seed, self.scenario.file, violations, metrics,
                         outcome.injected, unchecked=outcome.unchecked, error=outcome.error)
         report.series = {"lag": outcome.lag_series, "latency": outcome.latency_series}
-        broken = [v for v in violations if not v.invariant.startswith("slo:")]
+        # An invariant first; failing that, an SLO breach is shrunk the same way.
+        broken = [v for v in violations if not v.invariant.startswith("slo:")] or violations
         # Shrinking re-runs the scenario hundreds of times: on the embedded broker only.
         if broken and shrink_to is not None and self.broker is None:
             name = broken[0].invariant
@@ -130,10 +131,16 @@ class Simulation:
 
     def shrink(self, events: list[SimEvent], faults: list[Fault],
                invariant: str) -> tuple[list[SimEvent], list[Fault]]:
-        """The smallest events and fault schedule that still break ``invariant``."""
+        """The smallest events and fault schedule that still break ``invariant`` (or the SLO
+        named ``slo:<name>``)."""
 
         def fails(es: list[SimEvent], fs: list[Fault]) -> bool:
-            _, found = self._outcome(es, fs)
+            if invariant.startswith("slo:"):  # figures only: no invariants, no baseline run
+                s = self.scenario
+                outcome = Engine(s, es, Faults(s.faults, s.seed, fs), self.validators).run()
+                found = check_slo(s.slo, metrics_of(outcome))
+            else:
+                _, found = self._outcome(es, fs)
             return any(v.invariant == invariant for v in found)
 
         return shrink(events, faults, fails)
