@@ -155,11 +155,20 @@ class NatsSubscription:
         self._broker.stats.of(self._topic).acked += 1
 
     def close(self) -> None:
-        self._closed = True
+        if not self._closed:
+            self._closed = True
+            # The member's inbox goes; the durable consumer (the group) stays.
+            self._broker.loop.spawn(_quietly(self._psub.unsubscribe()))
 
     def crash(self) -> None:
         # Nothing to tell the server: unacked messages come back after AckWait.
-        self._closed = True
+        self.close()
+
+
+async def _quietly(coro: Coroutine[Any, Any, Any]) -> None:
+    """Fire-and-forget cleanup on the loop: a link already gone has nothing to undo."""
+    with contextlib.suppress(Exception):
+        await coro
 
 
 class NatsBroker:
