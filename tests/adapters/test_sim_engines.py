@@ -318,3 +318,20 @@ def test_a_refused_publish_stops_the_run_counting_what_went_out(engine: str) -> 
     assert outcome.error is not None and "stream full" in outcome.error
     assert outcome.sent == 10 and outcome.published == 10
     assert len(outcome.records) == 10  # each stored record known by its offset
+
+
+def test_the_report_never_shows_the_password(capsys: Any, private_server: Callable[..., Any],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    url, _ = private_server("redis", "--requirepass", "s3cret")
+    secret = url.replace("redis://", "redis://:s3cret@")
+    monkeypatch.chdir(REPO)
+    code = main(["sim", "run", "scenarios/shop.yaml", "--events", "20", "--broker", secret,
+                 "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert json.loads(out)["metrics"]["broker"] == url.replace("redis://", "redis://:***@")
+    assert "s3cret" not in out + err
+    code = main(["sim", "run", "scenarios/shop.yaml", "--events", "5", "--broker",
+                 "nats://app:s3cret@127.0.0.1:1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "app:***@" in err and "s3cret" not in out + err

@@ -93,13 +93,61 @@ def test_tap_not_json_stops_with_exit_2(capsys, write_tree, engine, unique):  # 
     code, out, err = _tap(capsys, engine, unique, "--max-events", "5")
     assert code == 2
     assert "1 valid" in out  # what was measured before still shows
+    assert out.rstrip().endswith("STOPPED")  # not "ok": the run was cut short
     assert err.count("\n") == 1 and "is not JSON" in err and "Traceback" not in err
+    code, out, _ = _tap(capsys, engine, unique, "--max-events", "5", "--format", "json")
+    assert code == 2 and json.loads(out)["ok"] is False
+    assert _groups(engine, unique) == []  # a stopped tap still removes its own group
+
+
+def _groups(url: str, topic: str) -> list[str]:
+    """The consumer groups (NATS: durable consumers) on ``topic``."""
+    if url.startswith("redis"):
+        import redis
+
+        client = redis.Redis.from_url(url)
+        try:
+            return [g["name"].decode() for g in client.xinfo_groups(topic)]
+        finally:
+            client.close()
+    import asyncio
+
+    import nats
+
+    from accord.broker.adapters.nats_jetstream import stream_name
+
+    async def names() -> list[str]:
+        client = await nats.connect(url)
+        try:
+            infos = await client.jetstream().consumers_info(stream_name(topic))
+            return [i.name for i in infos]
+        finally:
+            await client.close()
+
+    return asyncio.run(names())
 
 
 def test_tap_missing_stream_exits_2(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
-    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="nowhere-" + unique)})
     code, _, err = _tap(capsys, engine, "nowhere-" + unique)
     assert code == 2 and "has no stream for channel" in err
+
+
+@pytest.mark.parametrize("channel", ["", "ordres"])
+def test_tap_a_channel_no_contract_has_exits_2_before_connecting(capsys, write_tree, channel):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="orders")})
+    code, out, err = _tap(capsys, "nats://127.0.0.1:1", channel)  # never reached
+    assert code == 2 and not out
+    assert f"no contract in the registry has channel {channel!r}; channels: orders" in err
+
+
+@pytest.mark.parametrize("secret", ["redis://:s3cret@127.0.0.1:1/0",
+                                    "nats://app:s3cret@127.0.0.1:1", "nats://s3cret@127.0.0.1:1"])
+def test_a_password_in_the_url_is_never_printed(capsys, write_tree, secret):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="c")})
+    code, out, err = _tap(capsys, secret, "c")
+    assert code == 2 and "cannot reach" in err and "***@127.0.0.1:1" in err
+    assert "s3cret" not in out + err
 
 
 @pytest.mark.parametrize("url", ["nats://127.0.0.1:1", "redis://127.0.0.1:1/0"])

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from accord.broker.adapters import AdapterError, EngineBroker, connect
+from accord.broker.adapters.base import redact
+from accord.errors import UsageError
 from accord.registry.model import Registry
 
 from .identify import Identifier, NotJson
@@ -40,19 +42,24 @@ def tap(registry: Registry, options: TapOptions,
     ``progress`` gets the report so far about every PROGRESS_S (and after the last poll).
     Ctrl-C is how an unbounded tap ends: the report of what was seen follows as usual.
     """
-    report = TapReport(options.broker, options.channel)
+    channels = sorted({c.channel for c in registry.contracts if c.channel})
+    if options.channel not in channels:
+        raise UsageError(f"no contract in the registry has channel {options.channel!r}; "
+                         f"channels: {', '.join(channels) or 'none'}")
+    report = TapReport(redact(options.broker), options.channel)
     broker = connect(options.broker)
     try:
         if not broker.exists(options.channel):
-            raise AdapterError(f"{options.broker} has no stream for channel "
+            raise AdapterError(f"{broker.url} has no stream for channel "
                                f"{options.channel!r}")
         own = options.group is None
         group = options.group or f"accord-tap-{os.getpid()}-{time.time_ns() % 10**9}"
-        _consume(broker, registry, options, group, report, progress)
-        if own and report.stopped is None:
-            # Best effort: a group left behind only costs the engine a little memory.
-            with contextlib.suppress(AdapterError):
-                broker.drop_group(group, options.channel)
+        try:
+            _consume(broker, registry, options, group, report, progress)
+        finally:
+            if own:  # best effort, whatever ended the run: a link that is gone keeps it
+                with contextlib.suppress(AdapterError, KeyboardInterrupt):
+                    broker.drop_group(group, options.channel)
     finally:
         broker.close()
     return report

@@ -49,7 +49,8 @@ class TapReport:
 
     @property
     def ok(self) -> bool:
-        return not self.invalid and not self.unmatched_count
+        """Nothing invalid, nothing unmatched, and the run was not cut short."""
+        return not self.invalid and not self.unmatched_count and self.stopped is None
 
     @property
     def exit_code(self) -> int:
@@ -86,5 +87,6 @@ class TapReport:
             lines.append(f"  offset {u['offset']}: no contract: {u['reason']}")
         if self.stopped is not None:
             lines.append(f"  stopped early: {self.stopped}")
-        lines.append("ok" if self.ok else "INVALID traffic")
+        lines.append("ok" if self.ok else "STOPPED" if self.stopped is not None and
+                     not self.invalid and not self.unmatched_count else "INVALID traffic")
         return "\n".join(lines)

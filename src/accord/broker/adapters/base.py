@@ -47,6 +47,19 @@ class PartialPublish(AdapterError):
         self.results = results
 
 
+def redact(url: str) -> str:
+    """``url`` with its password (or a bare token) shown as ``***``: what reports, errors
+    and logs may print. ``redis://:s3cret@h`` -> ``redis://:***@h``, ``nats://tok@h`` ->
+    ``nats://***@h``."""
+    scheme, sep, rest = url.partition("://")
+    netloc, slash, path = rest.partition("/")
+    if not sep or "@" not in netloc:
+        return url
+    userinfo, _, host = netloc.rpartition("@")
+    user, colon, _ = userinfo.partition(":")
+    return f"{scheme}://{user + ':***' if colon else '***'}@{host}{slash}{path}"
+
+
 def now_ms() -> int:
     """Wall-clock ms: real engines stamp records in wall time, not virtual time."""
     return time.time_ns() // 1_000_000
@@ -232,5 +245,5 @@ def connect(url: str, timeout: float = CONNECT_TIMEOUT_S) -> EngineBroker:
     opener = ENGINES.get(scheme)
     if opener is None:
         raise AdapterError(
-            f"unknown broker URL {url!r}: use nats://HOST:PORT or redis://HOST:PORT")
+            f"unknown broker URL {redact(url)!r}: use nats://HOST:PORT or redis://HOST:PORT")
     return opener(url, timeout)

@@ -36,6 +36,7 @@ from .base import (
     encode,
     header_map,
     now_ms,
+    redact,
 )
 from .loop import LoopThread
 
@@ -177,7 +178,8 @@ class NatsBroker:
     differences = DIFFERENCES
 
     def __init__(self, url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
-        self._url = url
+        self._secret_url = url  # to connect with; everything shown uses the redacted one
+        self._url = redact(url)
         self.stats = ClientStats()
         self.loop = LoopThread()
         self._dead: dict[str, list[DeadLetter]] = {}
@@ -192,8 +194,9 @@ class NatsBroker:
         except Exception as exc:
             self.loop.stop()
             if isinstance(exc, TimeoutError):
-                raise ConnectionLost(f"cannot reach nats at {url} within {timeout} s") from None
-            raise _fail(url, exc) from None
+                raise ConnectionLost(f"cannot reach nats at {self._url} within {timeout} s") \
+                    from None
+            raise _fail(self._url, exc) from None
         self._js: Any = self._nc.jetstream(timeout=REQUEST_TIMEOUT_S)
 
     async def _connect(self, timeout: float) -> Any:
@@ -208,7 +211,7 @@ class NatsBroker:
         client = NATS()
         try:
             await asyncio.wait_for(
-                client.connect(self._url, connect_timeout=max(1, round(timeout)),
+                client.connect(self._secret_url, connect_timeout=max(1, round(timeout)),
                                allow_reconnect=False, max_reconnect_attempts=0, error_cb=on_error,
                                disconnected_cb=on_disconnect), timeout)
         except BaseException:

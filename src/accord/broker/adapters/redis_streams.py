@@ -26,6 +26,7 @@ from .base import (
     encode,
     header_map,
     now_ms,
+    redact,
 )
 
 SEQ_BITS = 20
@@ -186,7 +187,7 @@ class RedisBroker:
     differences = DIFFERENCES
 
     def __init__(self, url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
-        self._url = url
+        self._url = redact(url)  # what messages show; the client keeps the real one
         self._maxlen: dict[str, int | None] = {}
         self.stats = ClientStats()
         self._client = redis.Redis.from_url(url, socket_connect_timeout=timeout,
