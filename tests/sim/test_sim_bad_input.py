@@ -35,6 +35,11 @@ invariants: [no-loss]
      "cannot be imported"),
     ("model: recorder", "handler: examples.sim_handlers.shop:absent", 10, "no callable"),
     ("seed: 1", "seed: 1\nspeed: 3", 2, "unknown key 'speed'"),
+    ("events: 20", "events: 20\nduration: 10s", 3, "give events or duration, not both"),
+    ("seed: 1", "seed: 1\ntopics: {ordres: {partitions: 2}}", 2,
+     "unknown topic 'ordres': no contract has this channel"),
+    ("rate: 100/s", "rate: 100/s\n    versions: {1: 0.5, 2: 0.8}", 7,
+     "version shares add up to 1.3, not 1"),
 ])
 def test_bad_scenario_exits_2_with_file_and_line(tmp_path: Path, at_repo: Path,
                                                  capsys: pytest.CaptureFixture[str], old: str,

@@ -445,6 +445,10 @@ class Engine:
             if self.target is None:
                 raise
             error, published = str(exc), -1
+        except KeyboardInterrupt:
+            if self.target is None:  # virtual time: a run is seconds; nothing to keep
+                raise
+            error, published = "interrupted (Ctrl-C)", -1
         if self.progress is not None and published >= 0:
             self.progress(published % self._progress_every)
         return self._outcome(error)

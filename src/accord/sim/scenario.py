@@ -200,8 +200,10 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
                                     f"{', '.join(map(str, sorted(numbers)))})",
                                     at(f"/producers/{i}/versions/{number}"))
             versions.append((int(number), float(weight)))
-        if sum(w for _, w in versions) <= 0:
-            raise ScenarioError("version weights add up to 0", at(f"/producers/{i}/versions"))
+        total = sum(w for _, w in versions)
+        if abs(total - 1.0) > 1e-6:  # shares of the traffic: a typo should not pass
+            raise ScenarioError(f"version shares add up to {total:g}, not 1",
+                                at(f"/producers/{i}/versions"))
         rate = parse_rate(p.get("rate", "100/s"), at(f"/producers/{i}/rate"))
         if "mode" in p and contract.envelope != "cloudevents":
             raise ScenarioError(f"mode is the CloudEvents content mode; {contract.event} has no "
@@ -278,6 +280,14 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
     for name in ("max_lag", "dlq_rate"):
         if name in slo_raw:
             slo[name] = float(slo_raw[name])
+    if "events" in raw and "duration" in raw:
+        raise ScenarioError("give events or duration, not both", at("/duration"))
+    channels = {topic_of(c) for c in registry.contracts}
+    for name in raw.get("topics") or {}:
+        if name not in channels:
+            raise ScenarioError(f"unknown topic {name!r}: no contract has this channel "
+                                f"(channels: {', '.join(sorted(channels))})",
+                                at(f"/topics/{name}"))
     duration = raw.get("duration")
     count = events if events is not None else raw.get("events")
     if count is None and duration is None:
