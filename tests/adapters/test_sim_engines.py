@@ -335,3 +335,27 @@ def test_the_report_never_shows_the_password(capsys: Any, private_server: Callab
                  "nats://app:s3cret@127.0.0.1:1"])
     out, err = capsys.readouterr()
     assert code == 2 and "app:***@" in err and "s3cret" not in out + err
+
+
+class _Interrupted(_Swallowing):
+    """A member whose third poll is where the user presses Ctrl-C."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self._polls = 0
+
+    def poll(self, max_records: int = 500, timeout_ms: int = 0) -> list[Any]:
+        self._polls += 1
+        if self._polls == 3:
+            raise KeyboardInterrupt
+        return list(self._inner.poll(max_records, timeout_ms))
+
+
+def test_ctrl_c_stops_an_engine_run_with_what_it_measured(engine: str) -> None:
+    spec = scenario({"service": "analytics", "group": "analytics", "model": "recorder"},
+                    events=400, invariants=["no-loss"],
+                    producer={"service": "order-service", "event": "orders.OrderPlaced",
+                              "rate": "200/s", "keys": 5})
+    outcome = _run_engine(spec, engine, wrap=_Interrupted)
+    assert outcome.error == "interrupted (Ctrl-C)" and not outcome.drained
+    assert outcome.sent is not None and 0 < outcome.sent < 400
