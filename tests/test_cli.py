@@ -238,3 +238,18 @@ def test_import_of_an_unreadable_file_exits_2(capsys, write_tree, monkeypatch):
     _unreadable(monkeypatch, "asyncapi.yaml")
     assert run(capsys, "import", "asyncapi", "asyncapi.yaml", "--into", "out") == (
         2, "", "error: asyncapi.yaml: cannot read the file: Permission denied\n")
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90.0), ("1.5", 1.5), ("500ms", 0.5),
+                                               ("30s", 30.0), ("10m", 600.0), ("1h", 3600.0)])
+def test_durations_read_like_the_scenarios(text: str, seconds: float) -> None:
+    from accord.cli import Duration
+
+    assert Duration().convert(text, None, None) == seconds
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "abc", "10 fortnights"])
+def test_a_bad_duration_is_a_usage_error(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tap", "--broker", "nats://127.0.0.1:1", "--channel", "orders",
+                 "--duration", text]) == 2
+    assert "Invalid value for '--duration'" in capsys.readouterr().err

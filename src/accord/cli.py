@@ -6,6 +6,7 @@ import gc
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,36 @@ from accord.errors import AccordError
 
 FORMATS = click.Choice(["text", "json", "sarif", "junit", "github"])
 SIMPLE_FORMATS = click.Choice(["text", "json"])
+
+
+_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+if TYPE_CHECKING:  # click < 8.2 has no generic ParamType at run time
+    _FloatParam = click.ParamType[float]
+else:
+    _FloatParam = click.ParamType
+
+
+class Duration(_FloatParam):
+    """Seconds, as ``90``, ``1.5``, ``500ms``, ``30s``, ``10m`` or ``1h``; more than 0."""
+
+    name = "duration"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        if isinstance(value, int | float):
+            seconds = float(value)
+        else:
+            text = str(value).strip()
+            unit = next((u for u in ("ms", "s", "m", "h") if text.endswith(u)), "")
+            try:
+                seconds = float(text[:len(text) - len(unit)]) * _SECONDS.get(unit, 1.0)
+            except ValueError:
+                self.fail(f"{value!r} is not a duration: write e.g. 90, 30s, 10m or 1h",
+                          param, ctx)
+        if not seconds > 0:
+            self.fail(f"{value!r}: a duration is more than 0", param, ctx)
+        return seconds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -235,8 +266,8 @@ def sim_replay(file: str, fmt: str) -> int:
               help="Consumer group to read in (default: a group of its own, removed after).")
 @click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
 @click.option("--max-events", type=click.IntRange(min=1), help="Stop after N events.")
-@click.option("--duration", type=click.FloatRange(min=0), metavar="S",
-              help="Stop after S seconds.")
+@click.option("--duration", type=Duration(), metavar="S",
+              help="Stop after S (seconds, or 30s, 10m, 1h).")
 @click.option("--from", "start", type=click.Choice(["latest", "earliest"]), default="latest",
               show_default=True, help="Where a new group starts reading.")
 def tap_command(broker: str, channel: str, group: str | None, fmt: str, max_events: int | None,

@@ -96,3 +96,14 @@ def test_unreachable_is_one_clear_error() -> None:
 def test_unknown_scheme() -> None:
     with pytest.raises(AdapterError, match="unknown broker URL"):
         connect("kafka://x:9092")
+
+
+def test_a_database_that_is_not_a_number_is_one_clear_error() -> None:
+    with pytest.raises(AdapterError, match="the database after the last / is a number"):
+        connect("redis://:s3cret@127.0.0.1:1/abc")
+
+
+def test_another_server_on_the_port_is_named_as_such(nats_url: str) -> None:
+    wrong = nats_url.replace("nats://", "redis://") + "/0"
+    with pytest.raises(AdapterError, match="does not speak the Redis protocol"):
+        connect(wrong)

@@ -69,6 +69,9 @@ def _fail(url: str, exc: Exception) -> AdapterError:
     if isinstance(exc, rx.AuthenticationError | rx.AuthorizationError) or \
             "NOAUTH" in str(exc) or "WRONGPASS" in str(exc):
         return AdapterError(f"redis at {url} refused authentication: {exc}")
+    if "Protocol Error" in str(exc):  # a server that answers, but not in Redis' protocol
+        return AdapterError(f"{url} does not speak the Redis protocol: is it another "
+                            "server (NATS, say) on that port?")
     if isinstance(exc, rx.TimeoutError | rx.ConnectionError):
         return ConnectionLost(f"cannot reach redis at {url}: {exc}")
     return AdapterError(f"redis at {url} failed: {exc}")
@@ -188,6 +191,10 @@ class RedisBroker:
 
     def __init__(self, url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
         self._url = redact(url)  # what messages show; the client keeps the real one
+        database = url.partition("://")[2].partition("/")[2].partition("?")[0]
+        if database and not database.isdigit():
+            raise AdapterError(f"redis URL {self._url}: the database after the last / is a "
+                               f"number (redis://HOST:PORT/0), not {database!r}")
         self._maxlen: dict[str, int | None] = {}
         self.stats = ClientStats()
         self._client = redis.Redis.from_url(url, socket_connect_timeout=timeout,
