@@ -178,3 +178,19 @@ def test_an_open_ended_tap_reports_progress_and_ends_on_ctrl_c(write_tree, engin
     assert report.events == 3 and report.exit_code == 0 and report.stopped is None
     assert seen[-2:] == [3, 3] and seen == sorted(seen)  # the last: the final counts
     assert report.seconds > 0
+
+
+def test_a_cloudevent_naming_an_unknown_version_says_so() -> None:
+    from pathlib import Path
+
+    from accord.tap import Identifier
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "contracts")
+    contract = registry.get("iot.SensorReadingRecorded")
+    assert contract is not None
+    message = wrap(contract, contract.versions[-1], {"zzz": 1}, id="1")
+    message["dataschema"] = message["dataschema"].rsplit(":", 1)[0] + ":v9"
+    verdict = Identifier(registry, str(contract.channel)).judge(
+        json.dumps(message).encode(), {}, "test")
+    assert verdict.event is None
+    assert "names no version of iot.SensorReadingRecorded (it has v1" in verdict.reason

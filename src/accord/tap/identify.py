@@ -124,11 +124,15 @@ class Identifier:
                 return Verdict(contract.event, version.number,
                                self.violations(contract, version, envelope.data))
         found = self._best([contract], envelope.data)
-        if dataschema is not None and found.event is not None:
-            return Verdict(found.event, found.version, (
-                ("/dataschema", f"{dataschema!r} names no version of {contract.event}"),
-                *found.violations))
-        return found
+        if dataschema is None:
+            return found
+        unknown = f"{dataschema!r} names no version of {contract.event}"
+        if found.event is None:  # the data is no help either: the dataschema is the news
+            numbers = ", ".join(f"v{v.number}" for v in contract.versions)
+            return Verdict(None, None, reason=f"CloudEvent dataschema {unknown} (it has "
+                                              f"{numbers})")
+        return Verdict(found.event, found.version, (("/dataschema", unknown),
+                                                    *found.violations))
 
     def _by_channel(self, document: JSON) -> Verdict:
         if not self.candidates:
