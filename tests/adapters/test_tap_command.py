@@ -194,3 +194,17 @@ def test_a_cloudevent_naming_an_unknown_version_says_so() -> None:
         json.dumps(message).encode(), {}, "test")
     assert verdict.event is None
     assert "names no version of iot.SensorReadingRecorded (it has v1" in verdict.reason
+
+
+def test_tapping_in_an_existing_group_warns_first(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
+    broker = connect(engine)
+    broker.create_topic(unique)
+    broker.publish(unique, {"order_id": "a", "total": 3})
+    broker.subscribe(unique, "email").close()  # a service's group
+    broker.close()
+    code, out, err = _tap(capsys, engine, unique, "--group", "email", "--max-events", "1")
+    assert code == 0 and "1 valid" in out
+    assert err.startswith("warning: group 'email' already exists") and "acking" in err
+    code, _, err = _tap(capsys, engine, unique, "--group", "mine", "--max-events", "1")
+    assert "warning" not in err  # a new group of one's own: nothing to warn about

@@ -24,7 +24,8 @@ def run(broker: str, channel: str, group: str | None, fmt: str, max_events: int 
     registry = open_workspace().registry
     live = sys.stderr.isatty()
     report = tap(registry, TapOptions(broker, channel, group, max_events, duration, start),
-                 _progress if live else None)
+                 _progress if live else None,
+                 lambda warning: click.echo(f"warning: {warning}", err=True))
     if live:
         click.echo(err=True)  # end the progress line
     click.echo(report.json_text() if fmt == "json" else report.text())

@@ -34,12 +34,14 @@ class TapOptions:
 
 
 def tap(registry: Registry, options: TapOptions,
-        progress: Callable[[TapReport], None] | None = None) -> TapReport:
+        progress: Callable[[TapReport], None] | None = None,
+        warn: Callable[[str], None] | None = None) -> TapReport:
     """Consume until ``max_events`` or ``duration`` or Ctrl-C; a failure ends it early.
 
     Without ``--group`` the tap reads in a group of its own, so other groups' positions
     and pending entries are never touched, and removes that group when done.
-    ``progress`` gets the report so far about every PROGRESS_S (and after the last poll).
+    ``progress`` gets the report so far about every PROGRESS_S (and after the last poll);
+    ``warn`` hears of a risk before the tap starts reading (also kept in the report).
     Ctrl-C is how an unbounded tap ends: the report of what was seen follows as usual.
     """
     channels = sorted({c.channel for c in registry.contracts if c.channel})
@@ -54,6 +56,12 @@ def tap(registry: Registry, options: TapOptions,
                                f"{options.channel!r}")
         own = options.group is None
         group = options.group or f"accord-tap-{os.getpid()}-{time.time_ns() % 10**9}"
+        if not own and _group_exists(broker, group, options.channel):
+            report.warnings.append(
+                f"group {group!r} already exists on {options.channel!r}: the tap joins it as "
+                "one more member, taking and acking messages its other members would get")
+            if warn is not None:
+                warn(report.warnings[-1])
         try:
             _consume(broker, registry, options, group, report, progress)
         finally:
@@ -63,6 +71,15 @@ def tap(registry: Registry, options: TapOptions,
     finally:
         broker.close()
     return report
+
+
+def _group_exists(broker: EngineBroker, group: str, topic: str) -> bool:
+    """Whether ``group`` is already there (lag answers for existing groups only)."""
+    try:
+        broker.lag(group, topic)
+    except AdapterError:
+        return False
+    return True
 
 
 def _consume(broker: EngineBroker, registry: Registry, options: TapOptions, group: str,

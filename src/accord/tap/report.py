@@ -28,6 +28,7 @@ class TapReport:
     seconds: float = 0.0
     stopped: str | None = None
     """Why the run ended early (a dropped connection, a message that is not JSON)."""
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, offset: int, verdict: Verdict) -> None:
         self.events += 1
