@@ -359,3 +359,28 @@ def test_ctrl_c_stops_an_engine_run_with_what_it_measured(engine: str) -> None:
     outcome = _run_engine(spec, engine, wrap=_Interrupted)
     assert outcome.error == "interrupted (Ctrl-C)" and not outcome.drained
     assert outcome.sent is not None and 0 < outcome.sent < 400
+
+
+def test_ctrl_c_from_the_cli_exits_2_with_figures_and_cleans_up(
+        redis_url: str, capsys: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    real = Engine._poll_all
+    calls = [0]
+
+    def polled(self: Engine) -> int:
+        calls[0] += 1
+        if calls[0] == 5:
+            raise KeyboardInterrupt
+        return real(self)
+
+    monkeypatch.setattr(Engine, "_poll_all", polled)
+    monkeypatch.chdir(REPO)
+    client = redis.Redis.from_url(redis_url)
+    before = set(client.keys("accord-sim.*"))
+    code = main(["sim", "run", "scenarios/shop.yaml", "--events", "500", "--broker", redis_url])
+    out, err = capsys.readouterr()
+    assert code == 2 and "STOPPED: interrupted (Ctrl-C)" in out and "events" in out
+    assert err.strip().endswith("error: interrupted (Ctrl-C)")
+    assert set(client.keys("accord-sim.*")) == before  # the run's topics went
+    client.close()

@@ -133,20 +133,32 @@ def test_tap_missing_stream_exits_2(capsys, write_tree, engine, unique):  # type
     assert code == 2 and "has no stream for channel" in err
 
 
-@pytest.mark.parametrize("channel", ["", "ordres"])
-def test_tap_a_channel_no_contract_has_exits_2_before_connecting(capsys, write_tree, channel):  # type: ignore[no-untyped-def]
+def test_tap_an_empty_channel_exits_2_before_connecting(capsys, write_tree):  # type: ignore[no-untyped-def]
     write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="orders")})
-    code, out, err = _tap(capsys, "nats://127.0.0.1:1", channel)  # never reached
-    assert code == 2 and not out
-    assert f"no contract in the registry has channel {channel!r}; channels: orders" in err
+    code, out, err = _tap(capsys, "nats://127.0.0.1:1", " ")  # never reached
+    assert code == 2 and not out and "--channel is empty" in err
+
+
+def test_tap_a_channel_no_contract_has_warns_first(capsys, write_tree, engine, unique):  # type: ignore[no-untyped-def]
+    write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="orders")})
+    broker = connect(engine)
+    broker.create_topic(unique)
+    broker.publish(unique, {"order_id": "a", "total": 3})
+    broker.close()
+    code, out, err = _tap(capsys, engine, unique, "--max-events", "1", "--format", "json")
+    assert code == 1  # the message matches no contract
+    warning = f"no contract has channel {unique!r} (channels: orders)"
+    assert err.startswith(f"warning: {warning}")
+    assert json.loads(out)["warnings"] == [warning + "; only CloudEvents, by their type, can match"]
 
 
 @pytest.mark.parametrize("secret", ["redis://:s3cret@127.0.0.1:1/0",
+                                    "redis://127.0.0.1:1/0?password=s3cret",
                                     "nats://app:s3cret@127.0.0.1:1", "nats://s3cret@127.0.0.1:1"])
 def test_a_password_in_the_url_is_never_printed(capsys, write_tree, secret):  # type: ignore[no-untyped-def]
     write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel="c")})
     code, out, err = _tap(capsys, secret, "c")
-    assert code == 2 and "cannot reach" in err and "***@127.0.0.1:1" in err
+    assert code == 2 and "cannot reach" in err and "***" in err
     assert "s3cret" not in out + err
 
 
@@ -207,4 +219,19 @@ def test_tapping_in_an_existing_group_warns_first(capsys, write_tree, engine, un
     assert code == 0 and "1 valid" in out
     assert err.startswith("warning: group 'email' already exists") and "acking" in err
     code, _, err = _tap(capsys, engine, unique, "--group", "mine", "--max-events", "1")
-    assert "warning" not in err  # a new group of one's own: nothing to warn about
+    assert code == 0 and "warning" not in err  # a new group of one's own: nothing to warn
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("redis://:s3cret@h:1/0", "redis://:***@h:1/0"),
+    ("nats://tok3n@h", "nats://***@h"),
+    ("nats://u:s3cret@h1,nats://u:s3cret@h2", "nats://u:***@h1,nats://u:***@h2"),
+    ("redis://h:1/0?password=s3cret&db=1", "redis://h:1/0?password=***&db=1"),
+    ("user:s3cret@h:1", "user:***@h:1"),
+    ("redis://h:1/0?a=b@c", "redis://h:1/0?a=b@c"),
+    ("nats://[::1]:4222", "nats://[::1]:4222"),
+])
+def test_redact(url: str, shown: str) -> None:
+    from accord.broker.adapters.base import redact
+
+    assert redact(url) == shown

@@ -93,7 +93,7 @@ def export_asyncapi(registry: Registry, *, service: str | None = None,
     messages: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
     for contract in contracts:
-        address = contract.channel or contract.event
+        address = contract.topic
         cid = channel_id(address)
         channel = channels.setdefault(cid, {"address": address, "messages": {}})
         refs = []

@@ -97,6 +97,11 @@ class Contract:
         return self.event.partition(".")[2]
 
     @property
+    def topic(self) -> str:
+        """Where its events travel on a broker: the channel, else the event name."""
+        return self.channel or self.event
+
+    @property
     def latest(self) -> ContractVersion:
         return self.versions[-1]
 

@@ -306,4 +306,4 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
 
 def topic_of(contract: Any) -> str:
     """The broker topic of a contract: its channel, else its event name."""
-    return str(contract.channel or contract.event)
+    return str(contract.topic)

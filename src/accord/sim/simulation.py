@@ -97,6 +97,11 @@ class Simulation:
         except AdapterError as exc:  # reading the log back from the engine failed
             outcome.error = str(exc)
             return outcome, seen_live
+        except KeyboardInterrupt:
+            if target is None:
+                raise
+            outcome.error = "interrupted (Ctrl-C)"
+            return outcome, seen_live
 
     def _live(self, events: list[SimEvent], progress: Callable[[int], None] | None
               ) -> tuple[Outcome, list[Violation]]:

@@ -65,7 +65,7 @@ class Identifier:
     def __post_init__(self) -> None:
         self._last: tuple[Contract, ContractVersion] | None = None
         self._classes: dict[tuple[str, int], Any] | None = None
-        self.candidates = [c for c in self.registry.contracts if c.channel == self.channel]
+        self.candidates = [c for c in self.registry.contracts if c.topic == self.channel]
 
     def _validator(self, contract: Contract, version: ContractVersion) -> Any:
         key = (contract.event, version.number)

@@ -44,11 +44,18 @@ def tap(registry: Registry, options: TapOptions,
     ``warn`` hears of a risk before the tap starts reading (also kept in the report).
     Ctrl-C is how an unbounded tap ends: the report of what was seen follows as usual.
     """
-    channels = sorted({c.channel for c in registry.contracts if c.channel})
-    if options.channel not in channels:
-        raise UsageError(f"no contract in the registry has channel {options.channel!r}; "
-                         f"channels: {', '.join(channels) or 'none'}")
+    if not options.channel.strip():
+        raise UsageError("--channel is empty: name the subject or stream to read")
     report = TapReport(redact(options.broker), options.channel)
+    channels = sorted({c.topic for c in registry.contracts})
+    if options.channel not in channels:
+        # Not refused: CloudEvents on a shared bus are judged by their type, whatever the
+        # channel. But anything else there will match no contract, so say so up front.
+        report.warnings.append(
+            f"no contract has channel {options.channel!r} (channels: "
+            f"{', '.join(channels) or 'none'}); only CloudEvents, by their type, can match")
+        if warn is not None:
+            warn(report.warnings[-1])
     broker = connect(options.broker)
     try:
         if not broker.exists(options.channel):

@@ -68,7 +68,8 @@ class TapReport:
         return {"broker": self.broker, "channel": self.channel, "events": self.events,
                 "seconds": round(self.seconds, 3), "ok": self.ok, "stopped": self.stopped,
                 "counts": self.counts(), "violations": self.violations,
-                "unmatched": {"count": self.unmatched_count, "samples": self.unmatched}}
+                "unmatched": {"count": self.unmatched_count, "samples": self.unmatched},
+                "warnings": self.warnings}
 
     def json_text(self) -> str:
         return json.dumps(self.as_dict(), indent=2)

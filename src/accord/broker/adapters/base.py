@@ -12,6 +12,7 @@ produce-then-commit step the Redis adapter does.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,17 +48,21 @@ class PartialPublish(AdapterError):
         self.results = results
 
 
+_USERINFO = re.compile(r"(^|://|,)([^/@,?#]*)@")
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:password|pass|token|auth|secret)=)[^&#]*")
+
+
 def redact(url: str) -> str:
-    """``url`` with its password (or a bare token) shown as ``***``: what reports, errors
-    and logs may print. ``redis://:s3cret@h`` -> ``redis://:***@h``, ``nats://tok@h`` ->
-    ``nats://***@h``."""
-    scheme, sep, rest = url.partition("://")
-    netloc, slash, path = rest.partition("/")
-    if not sep or "@" not in netloc:
-        return url
-    userinfo, _, host = netloc.rpartition("@")
-    user, colon, _ = userinfo.partition(":")
-    return f"{scheme}://{user + ':***' if colon else '***'}@{host}{slash}{path}"
+    """``url`` with its passwords and tokens shown as ``***``: what reports, errors and logs
+    may print. ``redis://:s3cret@h`` -> ``redis://:***@h``, ``nats://tok@h`` ->
+    ``nats://***@h``, ``redis://h/0?password=s3cret`` -> ``redis://h/0?password=***``;
+    every server of a comma-separated list, and a URL without a scheme, too."""
+
+    def mask(match: re.Match[str]) -> str:
+        user, colon, _ = match.group(2).partition(":")
+        return f"{match.group(1)}{user + ':***' if colon else '***'}@"
+
+    return _SECRET_QUERY.sub(r"\1***", _USERINFO.sub(mask, url))
 
 
 def now_ms() -> int:

@@ -158,8 +158,10 @@ class NatsSubscription:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            # The member's inbox goes; the durable consumer (the group) stays.
-            self._broker.loop.spawn(_quietly(self._psub.unsubscribe()))
+            # The member's inbox goes; the durable consumer (the group) stays. Once the
+            # broker is closed, its connection and the inbox are gone already.
+            if self._broker.loop.loop.is_running():
+                self._broker.loop.spawn(_quietly(self._psub.unsubscribe()))
 
     def crash(self) -> None:
         # Nothing to tell the server: unacked messages come back after AckWait.
