@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -63,6 +64,9 @@ def test_tap_reports_valid_invalid_and_unmatched(capsys, write_tree, engine, uni
     assert report["events"] == 6
     assert {(c["event"], c["version"], c["valid"], c["invalid"]) for c in report["counts"]} == {
         ("shop.OrderPlaced", 1, 1, 0), ("shop.OrderPlaced", 2, 1, 2)}
+    positions = [v["position"] for v in report["violations"]]
+    assert all(re.fullmatch(r"\d+-\d+" if engine.startswith("redis") else r"\d+", p)
+               for p in positions)  # as XRANGE or the stream sequence names them
     pointers = {(v["version"], v["pointer"]) for v in report["violations"]}
     assert (2, "/order_id") in pointers
     assert (2, "/") in pointers  # the CloudEvent's v2 data lacks total

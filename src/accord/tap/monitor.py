@@ -106,8 +106,9 @@ def _consume(broker: EngineBroker, registry: Registry, options: TapOptions, grou
                 progress(report)
             room = 500 if options.max_events is None else options.max_events - report.events
             for message in sub.poll(room, timeout_ms=POLL_MS):
-                where = f"the message at offset {message.offset} of {options.channel!r}"
-                report.add(message.offset, judge.judge(message.data, message.headers, where))
+                at = broker.position(message.offset)
+                where = f"the message at {at} of {options.channel!r}"
+                report.add(at, judge.judge(message.data, message.headers, where))
                 message.ack()
     except (AdapterError, NotJson) as exc:
         # What was measured before the failure is still reported, then the error.

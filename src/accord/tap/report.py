@@ -30,12 +30,14 @@ class TapReport:
     """Why the run ended early (a dropped connection, a message that is not JSON)."""
     warnings: list[str] = field(default_factory=list)
 
-    def add(self, offset: int, verdict: Verdict) -> None:
+    def add(self, position: str, verdict: Verdict) -> None:
+        """One message's verdict; ``position`` as the engine names it (a Redis entry ID,
+        a NATS stream sequence)."""
         self.events += 1
         if verdict.event is None or verdict.version is None:
             self.unmatched_count += 1
             if len(self.unmatched) < MAX_LISTED:
-                self.unmatched.append({"offset": offset, "reason": verdict.reason})
+                self.unmatched.append({"position": position, "reason": verdict.reason})
             return
         key = (verdict.event, verdict.version)
         if verdict.valid:
@@ -44,7 +46,7 @@ class TapReport:
         self.invalid[key] += 1
         for pointer, message in verdict.violations:
             if len(self.violations) < MAX_LISTED:
-                self.violations.append({"offset": offset, "event": verdict.event,
+                self.violations.append({"position": position, "event": verdict.event,
                                         "version": verdict.version, "pointer": pointer,
                                         "message": message})
 
@@ -83,10 +85,10 @@ class TapReport:
         if self.unmatched_count:
             lines.append(f"  matching no contract: {self.unmatched_count}")
         for v in self.violations:
-            lines.append(f"  offset {v['offset']}: {v['event']} v{v['version']} "
+            lines.append(f"  at {v['position']}: {v['event']} v{v['version']} "
                          f"{v['pointer']}: {v['message']}")
         for u in self.unmatched:
-            lines.append(f"  offset {u['offset']}: no contract: {u['reason']}")
+            lines.append(f"  at {u['position']}: no contract: {u['reason']}")
         if self.stopped is not None:
             lines.append(f"  stopped early: {self.stopped}")
         lines.append("ok" if self.ok else "STOPPED" if self.stopped is not None and

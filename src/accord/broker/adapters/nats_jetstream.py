@@ -283,6 +283,10 @@ class NatsBroker:
 
         return self.call(create())
 
+    @staticmethod
+    def position(offset: int) -> str:
+        return str(offset)
+
     def exists(self, topic: str) -> bool:
         async def find() -> bool:
             try:

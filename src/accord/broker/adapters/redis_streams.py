@@ -226,6 +226,10 @@ class RedisBroker:
         self._maxlen[name] = max_records
         return name
 
+    @staticmethod
+    def position(offset: int) -> str:
+        return to_id(offset)
+
     def exists(self, topic: str) -> bool:
         return bool(self.call("exists", topic))
 
