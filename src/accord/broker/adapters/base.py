@@ -209,6 +209,28 @@ class ClientStats:
         return BrokerMetrics(now, MappingProxyType(topics), tuple(partitions))
 
 
+class WallClock:
+    """What both adapters share: real engines run on wall-clock time, and their metrics
+    are this client's counters plus the engine's lag."""
+
+    stats: ClientStats
+
+    @property
+    def now(self) -> int:
+        return now_ms()
+
+    def advance(self, ms: int) -> int:
+        """Sleep: on a real engine, time passes by itself."""
+        time.sleep(ms / 1000)
+        return now_ms()
+
+    def lag(self, group: str, topic: str) -> int:
+        raise NotImplementedError
+
+    def metrics(self) -> BrokerMetrics:
+        return self.stats.snapshot(now_ms(), self.lag)
+
+
 def header_map(items: Mapping[str, str | bytes] | None) -> Headers:
     return EMPTY_HEADERS if not items else MappingProxyType(dict(items))
 

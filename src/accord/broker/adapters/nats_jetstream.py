@@ -22,7 +22,6 @@ import nats.js.errors
 from nats.aio.client import Client as NATS
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from accord.broker.metrics import BrokerMetrics
 from accord.broker.records import DeadLetter, Key, PublishResult, Record
 
 from .base import (
@@ -33,6 +32,7 @@ from .base import (
     ConnectionLost,
     EngineMessage,
     PartialPublish,
+    WallClock,
     encode,
     header_map,
     now_ms,
@@ -174,7 +174,7 @@ async def _quietly(coro: Coroutine[Any, Any, Any]) -> None:
         await coro
 
 
-class NatsBroker:
+class NatsBroker(WallClock):
     """The broker Protocol over NATS JetStream (nats-py on a private loop thread)."""
 
     differences = DIFFERENCES
@@ -226,10 +226,6 @@ class NatsBroker:
     @property
     def url(self) -> str:
         return self._url
-
-    @property
-    def now(self) -> int:
-        return now_ms()
 
     def queue_ack(self, msg: Any) -> None:
         """Send an ack soon, batched: one wake-up of the loop thread per batch, not per ack.
@@ -459,15 +455,6 @@ class NatsBroker:
 
         self.call(delete())
         self._dead.pop(topic, None)
-
-    def advance(self, ms: int) -> int:
-        import time
-
-        time.sleep(ms / 1000)
-        return now_ms()
-
-    def metrics(self) -> BrokerMetrics:
-        return self.stats.snapshot(now_ms(), self.lag)
 
     def close(self) -> None:
         if self.loop.loop.is_closed():  # closing twice is harmless

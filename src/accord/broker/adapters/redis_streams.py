@@ -13,7 +13,6 @@ from typing import Any, Literal
 import redis
 import redis.exceptions as rx
 
-from accord.broker.metrics import BrokerMetrics
 from accord.broker.records import DeadLetter, Key, PublishResult, Record
 
 from .base import (
@@ -23,6 +22,7 @@ from .base import (
     ConnectionLost,
     EngineMessage,
     PartialPublish,
+    WallClock,
     encode,
     header_map,
     now_ms,
@@ -184,7 +184,7 @@ class RedisSubscription:
         self._closed = True
 
 
-class RedisBroker:
+class RedisBroker(WallClock):
     """The broker Protocol over Redis Streams (redis-py, synchronous)."""
 
     differences = DIFFERENCES
@@ -204,10 +204,6 @@ class RedisBroker:
     @property
     def url(self) -> str:
         return self._url
-
-    @property
-    def now(self) -> int:
-        return now_ms()
 
     def call(self, command: str, *args: Any, **kwargs: Any) -> Any:
         """Run one redis-py command, turning its errors into one clear AdapterError."""
@@ -352,15 +348,6 @@ class RedisBroker:
     def delete_topic(self, topic: str) -> None:
         self.call("delete", topic, topic + DLQ_SUFFIX)
         self._maxlen.pop(topic, None)
-
-    def advance(self, ms: int) -> int:
-        import time
-
-        time.sleep(ms / 1000)
-        return now_ms()
-
-    def metrics(self) -> BrokerMetrics:
-        return self.stats.snapshot(now_ms(), self.lag)
 
     def close(self) -> None:
         self._client.close()
