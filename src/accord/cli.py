@@ -279,6 +279,40 @@ def tap_command(broker: str, channel: str, group: str | None, fmt: str, max_even
                    "earliest" if start == "earliest" else "latest")
 
 
+@cli.group("registry")
+def registry_group() -> None:
+    """The registry over Confluent Schema Registry's REST API, for serializers at run time."""
+
+
+_SUBJECTS = click.Choice(["topic", "record", "topic-record"])
+
+
+@registry_group.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True)
+@click.option("--ref", metavar="REF", help="Serve the registry as of this git ref "
+              "(default: the work tree).")
+@click.option("--subjects", type=_SUBJECTS, default="topic", show_default=True,
+              help="Subject naming: topic (<channel>-value, Confluent's default), record "
+              "(the event name) or topic-record (<channel>-<event>).")
+def registry_serve(host: str, port: int, ref: str | None, subjects: str) -> int:
+    """Serve the registry read-only over the Schema Registry API until Ctrl-C."""
+    from accord.commands import registry
+
+    return registry.serve(host, port, ref, subjects)
+
+
+@registry_group.command("ids")
+@click.option("--ref", metavar="REF", help="The registry as of this git ref.")
+@click.option("--subjects", type=_SUBJECTS, default="topic", show_default=True)
+@click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
+def registry_ids(ref: str | None, subjects: str, fmt: str) -> int:
+    """The wire-format schema id of every (event, version)."""
+    from accord.commands import registry
+
+    return registry.ids(ref, subjects, fmt)
+
+
 @cli.group("schema")
 def schema_group() -> None:
     """Print Accord's own JSON Schemas, for editors (yaml-language-server)."""

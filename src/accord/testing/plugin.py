@@ -53,6 +53,16 @@ def accord(request: pytest.FixtureRequest) -> Generator[Accord, None, None]:
     session.expectations = []
 
 
+@pytest.fixture(scope="session")
+def accord_schema_registry(request: pytest.FixtureRequest) -> Generator[str, None, None]:
+    """The project's registry served over the Schema Registry API; yields its URL."""
+    from accord.testing.schema_registry import start
+
+    server = start(_session(request.config))
+    yield server.url
+    server.stop()
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
     # Every collected id, deselected ones included: an expectation whose test still exists
     # is kept even when this run did not execute it.

@@ -1,6 +1,7 @@
 """The lint rule catalog: built-in rules, and how third-party rules are found."""
 
 from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc, walk
+from accord.governance.rules.ids import SchemaIdUnique
 from accord.governance.rules.metadata import (
     ChannelName,
     ConsumersPresent,
@@ -53,6 +54,7 @@ BUILTIN: tuple[type[Rule], ...] = (
     EnumUnique,
     PortablePattern,
     NoRemoteRef,
+    SchemaIdUnique,
 )
 
 __all__ = ["BUILTIN", "Context", "Issue", "Rule", "SchemaDoc", "walk"]
