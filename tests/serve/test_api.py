@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 pytest.importorskip("uvicorn")
 
-from accord.registry import load_policy, load_registry  # noqa: E402
-from accord.serve import Catalog, build_catalog  # noqa: E402
-from accord.serve.server import BackgroundServer  # noqa: E402
-from tests.support import REPO  # noqa: E402
+from accord.registry import load_policy, load_registry
+from accord.serve import Catalog, build_catalog
+from accord.serve.server import BackgroundServer
+from tests.support import REPO
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def url(catalog: Catalog) -> Iterator[str]:
 
 
 def _call(url: str, path: str, body: Any = None, method: str | None = None) -> tuple[int, Any]:
-    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
     request = urllib.request.Request(url + path, data=data, method=method,
                                      headers={"Content-Type": "application/json"})
     try:
@@ -108,7 +108,7 @@ def test_writes_and_unknown_paths(url: str) -> None:
 
 
 def test_a_huge_body_is_refused_not_buffered(url: str) -> None:
-    status, body = _call(url, "/subjects/orders.OrderPlaced", b"x" * (5 * 1024 * 1024))
+    status, _body = _call(url, "/subjects/orders.OrderPlaced", b"x" * (5 * 1024 * 1024))
     assert status == 413
 
 

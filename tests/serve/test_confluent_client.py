@@ -11,24 +11,24 @@ import pytest
 pytest.importorskip("uvicorn")
 pytest.importorskip("confluent_kafka.schema_registry")
 
-from confluent_kafka.schema_registry import Schema, SchemaRegistryClient  # noqa: E402
-from confluent_kafka.schema_registry.error import SchemaRegistryError  # noqa: E402
-from confluent_kafka.schema_registry.json_schema import (  # noqa: E402
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry.error import SchemaRegistryError
+from confluent_kafka.schema_registry.json_schema import (
     JSONDeserializer,
     JSONSerializer,
 )
-from confluent_kafka.serialization import (  # noqa: E402
+from confluent_kafka.serialization import (
     MessageField,
     SerializationContext,
     SerializationError,
 )
 
-from accord.registry import load_policy, load_registry  # noqa: E402
-from accord.registry.ids import schema_id  # noqa: E402
-from accord.serve import build_catalog  # noqa: E402
-from accord.serve.catalog import served_schema  # noqa: E402
-from accord.serve.server import BackgroundServer  # noqa: E402
-from tests.support import REPO  # noqa: E402
+from accord.registry import load_policy, load_registry
+from accord.registry.ids import schema_id
+from accord.serve import build_catalog
+from accord.serve.catalog import served_schema
+from accord.serve.server import BackgroundServer
+from tests.support import REPO
 
 EVENT = "orders.OrderPlaced"
 ALONE = "cdc.CustomerRowChanged"
