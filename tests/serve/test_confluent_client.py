@@ -145,3 +145,19 @@ def test_compatibility_is_accords_verdict(registry: Any) -> None:
         latest = client.get_latest_version(EVENT)
         assert latest.version == version.number
         assert latest.schema_id == schema_id(registry.get(EVENT), version)
+
+
+def test_the_documented_walkthrough(registry: Any) -> None:
+    """The snippet of registry-server.md, as written there (the event from the contract)."""
+    page = (REPO / "site/docs/registry-server.md").read_text()
+    snippet = page.split("## From `accord registry serve` to a serialised message")[1]
+    code = snippet.split("```python\n")[1].split("```")[0]
+    catalog = build_catalog(registry, load_policy(REPO / "governance/policy.yaml"))
+    contract = registry.get(ALONE)
+    with BackgroundServer(catalog) as running:
+        scope: dict[str, Any] = {"event": contract.latest_active().examples[0]}
+        exec(code.replace("http://127.0.0.1:8081", running.url), scope)
+        data = scope["data"]
+        scope["client"].close()
+    assert data[0] == 0
+    assert int.from_bytes(data[1:5], "big") == schema_id(contract, contract.latest_active())
