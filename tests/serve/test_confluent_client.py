@@ -161,3 +161,27 @@ def test_the_documented_walkthrough(registry: Any) -> None:
         scope["client"].close()
     assert data[0] == 0
     assert int.from_bytes(data[1:5], "big") == schema_id(contract, contract.latest_active())
+
+
+def test_tap_identifies_framed_messages_by_id(registry: Any) -> None:
+    """Bytes from the real JSONSerializer: tap names the version by the id on the wire."""
+    from accord.interop.wire import frame
+    from accord.tap import Identifier, Verdict
+
+    catalog = build_catalog(registry, load_policy(REPO / "governance/policy.yaml"), "record")
+    contract = registry.get(EVENT)
+    version = contract.version(1)
+    with BackgroundServer(catalog) as running, \
+            SchemaRegistryClient({"url": running.url}) as client:
+        serializer = JSONSerializer(json.dumps(served_schema(version)), client,
+                                    conf={"auto.register.schemas": False,
+                                          "subject.name.strategy": lambda ctx, name: EVENT})
+        data = serializer(version.examples[0], SerializationContext("orders", MessageField.VALUE))
+    identify = Identifier(registry, contract.topic)
+    # Judged by the version its id names, not by the best match on the channel.
+    assert identify.judge(data, {}, "m") == Verdict(EVENT, 1)
+    broken = frame(schema_id(contract, version), b'{"order_id": 5}')
+    verdict = identify.judge(broken, {}, "m")
+    assert (verdict.event, verdict.version) == (EVENT, 1) and verdict.violations
+    unknown = identify.judge(frame(7, b"{}"), {}, "m")
+    assert unknown.event is None and "schema id 7" in unknown.reason

@@ -1,8 +1,10 @@
 """Which contract and version a message is, and what is wrong with it.
 
-A CloudEvent names its contract by ``type`` and its version by ``dataschema``; anything
-else is matched by channel: the newest version it is valid under, else the version it
-breaks least (fewest violations), so a report points at the most plausible schema.
+A CloudEvent names its contract by ``type`` and its version by ``dataschema``; a message in
+Confluent's wire format (magic byte 0, a 4-byte schema id) by the id, as `accord registry
+serve` assigns them; anything else is matched by channel: the newest version it is valid
+under, else the version it breaks least (fewest violations), so a report points at the most
+plausible schema.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from jsonschema import validators
 
 from accord.errors import AccordError
 from accord.interop.cloudevents import CloudEventError, parse, schema_uri
+from accord.interop.wire import split_framed
+from accord.registry.ids import entries
 from accord.registry.model import JSON, Contract, ContractVersion, Registry
 from accord.sim.validation import compiled_classes
 
@@ -66,6 +70,7 @@ class Identifier:
         self._last: tuple[Contract, ContractVersion] | None = None
         self._classes: dict[tuple[str, int], Any] | None = None
         self.candidates = [c for c in self.registry.contracts if c.topic == self.channel]
+        self._ids: dict[int, tuple[Contract, ContractVersion]] | None = None
 
     def _validator(self, contract: Contract, version: ContractVersion) -> Any:
         key = (contract.event, version.number)
@@ -100,6 +105,9 @@ class Identifier:
         binary = any(str(k).lower().startswith(("ce_", "ce-")) for k in headers)
         if binary:
             return self._cloudevent(data, headers)
+        framed = split_framed(data)
+        if framed is not None:
+            return self._by_schema_id(*framed, where)
         try:
             document = json.loads(data)
         except (ValueError, UnicodeDecodeError):
@@ -108,6 +116,22 @@ class Identifier:
         if isinstance(document, dict) and "specversion" in document and "type" in document:
             return self._cloudevent(data, headers)
         return self._by_channel(document)
+
+    def _by_schema_id(self, schema_id: int, payload: bytes, where: str) -> Verdict:
+        if self._ids is None:
+            self._ids = {e.id: (e.contract, e.version) for e in entries(self.registry)}
+        found = self._ids.get(schema_id)
+        if found is None:
+            return Verdict(None, None, reason=f"its wire-format schema id {schema_id} is no "
+                                              f"version's id (see `accord registry ids`)")
+        try:
+            document = json.loads(payload)
+        except (ValueError, UnicodeDecodeError):
+            raise NotJson(f"{where} carries schema id {schema_id} but its payload is not JSON "
+                          f"({payload[:40]!r})") from None
+        contract, version = found
+        return Verdict(contract.event, version.number,
+                       self.violations(contract, version, document))
 
     def _cloudevent(self, data: bytes, headers: Mapping[str, str | bytes]) -> Verdict:
         try:
