@@ -120,15 +120,15 @@ class Identifier:
     def _by_schema_id(self, schema_id: int, payload: bytes, where: str) -> Verdict:
         if self._ids is None:
             self._ids = {e.id: (e.contract, e.version) for e in entries(self.registry)}
+        try:
+            document = json.loads(payload)
+        except (ValueError, UnicodeDecodeError):
+            raise NotJson(f"{where} is not JSON, nor JSON in Confluent's wire format "
+                          f"({payload[:40]!r} after a zero byte and 4 id bytes)") from None
         found = self._ids.get(schema_id)
         if found is None:
             return Verdict(None, None, reason=f"its wire-format schema id {schema_id} is no "
                                               f"version's id (see `accord registry ids`)")
-        try:
-            document = json.loads(payload)
-        except (ValueError, UnicodeDecodeError):
-            raise NotJson(f"{where} carries schema id {schema_id} but its payload is not JSON "
-                          f"({payload[:40]!r})") from None
         contract, version = found
         return Verdict(contract.event, version.number,
                        self.violations(contract, version, document))
