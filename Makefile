@@ -42,6 +42,10 @@ test: lint $(NODE_PARSER)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@# Debian's servers and load generator that some benchmarks drive (root, as on CI).
+	@command -v nats-server >/dev/null && command -v redis-server >/dev/null \
+		&& command -v wrk >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server redis-server wrk; }
 	$(BIN)/python benchmarks/run.py
 
 clean:
