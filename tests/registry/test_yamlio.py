@@ -9,7 +9,7 @@ from accord.registry.yamlio import MAX_DEPTH, load_yaml
 
 def test_values_and_marks():
     value, source = load_yaml(b"a: 1\nb:\n  - x\n  - {c: yes, d: '2026-01-01'}\n", "f.yaml")
-    assert value == {"a": 1, "b": ["x", {"c": True, "d": "2026-01-01"}]}
+    assert value == {"a": 1, "b": ["x", {"c": "yes", "d": "2026-01-01"}]}  # YAML 1.2
     assert source.marks["/a"] == (1, 1)
     assert source.marks["/b/1/c"] == (4, 6)
     assert str(source.locate("/b/1/nothing/here")) == "f.yaml:4:5"

@@ -6,13 +6,12 @@ import json
 from pathlib import Path
 
 import click
-import yaml
 
 from accord.commands.common import display, open_workspace
 from accord.errors import Location, UsageError
 from accord.interop.asyncapi_export import export_asyncapi
 from accord.interop.asyncapi_import import import_asyncapi
-from accord.registry.yamlio import load_yaml_file
+from accord.registry.yamlio import dump_yaml, load_yaml_file
 
 
 def export(service: str | None, out: str | None, fmt: str) -> int:
@@ -23,8 +22,7 @@ def export(service: str | None, out: str | None, fmt: str) -> int:
                          f"{', '.join(sorted(known))}")
     document = export_asyncapi(workspace.registry, service=service)
     text = json.dumps(document, indent=2) + "\n" if fmt == "json" or (
-        out and out.endswith(".json")) else yaml.safe_dump(document, sort_keys=False,
-                                                           allow_unicode=True)
+        out and out.endswith(".json")) else dump_yaml(document)
     if out:
         _write(Path(out), text)
         click.echo(f"wrote {out}: {len(document['components']['messages'])} messages, "
@@ -48,7 +46,7 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
                          f"({len(clashes)} file(s) would be replaced)")
     for rel, content in result.files.items():
         target = root / rel
-        _write(target, yaml.safe_dump(content, sort_keys=False, allow_unicode=True))
+        _write(target, dump_yaml(content))
         click.echo(f"wrote {display(target)}")
     return 0
 

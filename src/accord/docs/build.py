@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from accord.registry.yamlio import dump_yaml
 
 # mkdocs-material's suggested separator: also splits at dots and inside camelCase, so
 # `OrderPlaced`, `Placed` and `email` find `orders.OrderPlaced` and `customer.email`.
@@ -71,7 +71,7 @@ def temporary_config(sources: Sources) -> Iterator[Path]:
         docs = Path(folder) / "docs"
         docs.mkdir()
         config = Path(folder) / "mkdocs.yml"
-        config.write_text(yaml.safe_dump(config_document(sources, docs), sort_keys=False),
+        config.write_text(dump_yaml(config_document(sources, docs)),
                           "utf-8")
         yield config
 

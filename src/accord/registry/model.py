@@ -30,6 +30,8 @@ class SourceMap:
 
     file: str
     marks: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    yaml11: Mapping[str, str] = field(default_factory=dict)
+    """Plain scalars a YAML 1.1 reader would read otherwise: pointer -> what it would read."""
 
     def locate(self, pointer: str = "") -> Location:
         """The location of ``pointer``, or of its nearest ancestor that has one."""

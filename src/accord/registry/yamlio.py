@@ -1,5 +1,11 @@
 """YAML to JSON-compatible data, keeping the line and column of every value.
 
+Scalars are read by YAML 1.2's core schema, as AsyncAPI's parser, JSON Schema tools and
+every YAML 1.2 reader read them: only `true`/`false` are booleans, `NO`, `on` and `yes`
+stay strings, `0123` is 123, `1:20` is a string. Where a YAML 1.1 reader (PyYAML's own
+loaders, older tools in a team's pipeline) would read a plain scalar otherwise, the source
+map says so (`SourceMap.yaml11`), for the `yaml11-ambiguous` lint rule.
+
 The loader works on libyaml's event stream rather than on constructed objects so that it
 can refuse what a registry must not hold (duplicate keys, alias bombs, absurd nesting,
 tags) at the place it occurs, and record where each value came from on the way.
@@ -41,31 +47,115 @@ _RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = (
 _CONSTRUCTOR = SafeConstructor()
 
 
-def _scalar(event: yaml.ScalarEvent) -> JSON:
-    value: str = event.value
-    tag = event.tag
-    if tag in (None, "!") and event.implicit[0]:
-        tag = _STR
-        for candidate, regexp in _RESOLVERS.get(value[:1] or None, ()):
-            if regexp.match(value):
-                tag = candidate
-                break
-    elif tag in (None, "!"):
-        return value
-    if tag == _STR or tag.endswith(":timestamp") or tag.endswith(":value"):
+# YAML 1.2's core schema (1.2.2, 10.3.2): what a plain scalar means. Anything else is a
+# string: `NO`, `on`, `yes`, `1:20`, `1_000`, `2026-01-01` included.
+_CORE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (_NULL, re.compile(r"(?:null|Null|NULL|~|)\Z")),
+    (_BOOL, re.compile(r"(?:true|True|TRUE|false|False|FALSE)\Z")),
+    (_INT, re.compile(r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z")),
+    (_FLOAT, re.compile(
+        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z")),
+)
+MAX_INT_DIGITS = 4300
+"""Python's own limit for reading a decimal integer; a longer one is refused, not a crash."""
+
+
+def core_tag(value: str) -> str:
+    """The tag YAML 1.2's core schema gives the plain scalar ``value``."""
+    for tag, regexp in _CORE:
+        if regexp.match(value):
+            return tag
+    return _STR
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes every string that a YAML 1.2 *or* a YAML 1.1 reader would not read back as
+    that string: PyYAML alone quotes by 1.1's rules, so it writes `1e3` bare (a float in
+    1.2) while quoting `NO`."""
+
+
+for _tag, _regexp in _CORE:
+    _Dumper.add_implicit_resolver(_tag, _regexp, [*"-+0123456789.~nNtTfF", ""])
+
+
+def dump_yaml(data: JSON, *, sort_keys: bool = False) -> str:
+    """``data`` as YAML that every reader, 1.1 or 1.2, reads back unchanged."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, allow_unicode=True)
+
+
+def _yaml11_tag(value: str) -> str:
+    for candidate, regexp in _RESOLVERS.get(value[:1] or None, ()):
+        if regexp.match(value):
+            return candidate
+    return _STR
+
+
+def _int(text: str) -> int:
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    if len(text.lstrip("+-")) > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of more than {MAX_INT_DIGITS:,} digits")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    lowered = text.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if lowered.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _typed(tag: str, value: str, mark: Any) -> JSON:
+    """``value`` read as ``tag``, by YAML 1.2's core-schema rules."""
+    if tag == _STR or tag.endswith(":timestamp"):
         # Dates stay strings: contracts are JSON, and JSON has no date type.
         return value
+    if tag == _MERGE:
+        return "<<"
+    if tag not in (_NULL, _BOOL, _INT, _FLOAT):
+        raise _Refused(f"unsupported YAML tag {tag!r}", mark)
+    if core_tag(value) != tag and not (tag == _FLOAT and core_tag(value) == _INT):
+        short = tag.rpartition(":")[2]
+        raise _Refused(f"!!{short} {value!r} is not a YAML 1.2 {short}", mark)
     if tag == _NULL:
         return None
     if tag == _BOOL:
-        return value.lower() in ("yes", "true", "on", "y")
-    if tag == _INT:
-        return _CONSTRUCTOR.construct_yaml_int(ScalarNode(tag, value))
-    if tag == _FLOAT:
-        return _CONSTRUCTOR.construct_yaml_float(ScalarNode(tag, value))
-    if tag == _MERGE:
-        return "<<"
-    raise _Refused(f"unsupported YAML tag {tag!r}", event.start_mark)
+        return value.lower() == "true"
+    try:
+        return _int(value) if tag == _INT else _float(value)
+    except ValueError as exc:
+        raise _Refused(f"{value[:20]}…: {exc}" if len(value) > 20 else str(exc), mark) \
+            from None
+
+
+def _scalar(event: yaml.ScalarEvent) -> tuple[JSON, str | None]:
+    """The value of a scalar, and what a YAML 1.1 reader would make of it, if different."""
+    value: str = event.value
+    tag = event.tag
+    if tag in (None, "!") and event.implicit[0]:
+        tag = core_tag(value)
+        if value == "<<":
+            tag = _MERGE
+        result = _typed(tag, value, event.start_mark)
+        old = _yaml11_tag(value)
+        if old.endswith(":timestamp") or old == _MERGE:
+            return result, None  # dates: 1.1 tools read a date, JSON has none; not news
+        try:
+            then = value if old == _STR else \
+                _CONSTRUCTOR.construct_object(ScalarNode(old, value))
+        except Exception:  # what 1.1 would do is only advice
+            return result, None
+        if then == result and type(then) is type(result):
+            return result, None
+        return result, repr(then)
+    if tag in (None, "!"):
+        return value, None
+    return _typed(tag, value, event.start_mark), None
 
 
 class _Refused(Exception):
@@ -123,8 +213,9 @@ def load_yaml(data: bytes, file: str) -> tuple[JSON, SourceMap]:
     """Parse one YAML document into JSON-compatible data and its source map."""
     text = _decode(data, file)
     marks: dict[str, tuple[int, int]] = {}
+    notes: dict[str, str] = {}
     try:
-        value = _build(yaml.parse(text, Loader=_Loader), marks)
+        value = _build(yaml.parse(text, Loader=_Loader), marks, notes)
     except _Refused as exc:
         mark = exc.mark
         raise LoadError(exc.message, Location(file, mark.line + 1, mark.column + 1)) from None
@@ -140,13 +231,16 @@ def load_yaml(data: bytes, file: str) -> tuple[JSON, SourceMap]:
         raise LoadError(f"invalid YAML: {problem}", where) from None
     if value is _EMPTY:
         raise LoadError("empty file: expected a YAML mapping", Location(file))
-    return value, SourceMap(file, marks)
+    return value, SourceMap(file, marks, notes)
 
 
 _EMPTY: Any = object()
 
 
-def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
+def _build(events: Any, marks: dict[str, tuple[int, int]],
+           notes: dict[str, str] | None = None) -> JSON:
+    if notes is None:
+        notes = {}
     stack: list[_Frame] = []
     anchors: dict[str, tuple[JSON, int]] = {}
     nodes = 0
@@ -204,7 +298,9 @@ def _build(events: Any, marks: dict[str, tuple[int, int]]) -> JSON:
                 merge = key == "<<" and event.implicit[0]
                 frame.key_mark = _MERGE_MARK if merge else event.start_mark
                 continue
-            value = _scalar(event)
+            value, yaml11 = _scalar(event)
+            if yaml11 is not None:
+                notes[child_pointer()] = yaml11
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
             place(value, event.start_mark)

@@ -6,12 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from accord.broker.adapters import AdapterError
 from accord.errors import Location
 from accord.registry import Registry, SourceMap, load_registry
-from accord.registry.yamlio import load_yaml
+from accord.registry.yamlio import dump_yaml, load_yaml
 from accord.sim import invariants
 from accord.sim.engine import Engine, Outcome, Violation
 from accord.sim.faults import Fault, Faults
@@ -170,7 +168,7 @@ def write_repro(path: Path, scenario: Scenario, events: list[SimEvent], faults: 
         "events": [e.to_json() for e in events],
         "faults": [f.to_json() for f in faults],
     }
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    path.write_text(dump_yaml(data), "utf-8")
 
 
 def load_repro(path: str | Path, registry: Registry | None = None,

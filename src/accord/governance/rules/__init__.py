@@ -2,6 +2,7 @@
 
 from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc, walk
 from accord.governance.rules.ids import SchemaIdUnique
+from accord.governance.rules.keywords import UnknownKeyword, Yaml11Ambiguous
 from accord.governance.rules.metadata import (
     ChannelName,
     ConsumersPresent,
@@ -55,6 +56,8 @@ BUILTIN: tuple[type[Rule], ...] = (
     PortablePattern,
     NoRemoteRef,
     SchemaIdUnique,
+    UnknownKeyword,
+    Yaml11Ambiguous,
 )
 
 __all__ = ["BUILTIN", "Context", "Issue", "Rule", "SchemaDoc", "walk"]
