@@ -65,6 +65,7 @@ class Bundler:
         self._docs: dict[str, tuple[JSON, SourceMap]] = {}
         self._rewritten: dict[str, JSON] = {}
         self._needs: dict[str, frozenset[str]] = {}
+        self._paths: dict[str, str] = {}
         self._registry: referencing.Registry[Any] = referencing.Registry(
             retrieve=self._retrieve  # type: ignore[call-arg]
         )
@@ -104,6 +105,7 @@ class Bundler:
         needs: set[str] = set()
         body = self._rewrite(schema, schema, path, source, at, "", needs)
         if not needs or not isinstance(body, dict):
+            self._refuse_cycles(body, path, source, at)
             return body
         closure: set[str] = set()
         pending = list(needs)
@@ -128,7 +130,24 @@ class Bundler:
                 source.locate(f"{at}/$defs"),
             )
         shared = {key: self._rewritten[key] for key in sorted(closure)}
-        return {**body, "$defs": {**existing, **shared}}
+        bundled = {**body, "$defs": {**existing, **shared}}
+        self._refuse_cycles(bundled, path, source, at)
+        return bundled
+
+    def _refuse_cycles(self, bundled: JSON, path: str, source: SourceMap, at: str) -> None:
+        cycle = same_instance_cycle(bundled)
+        if cycle is None:
+            return
+        files: list[str] = []
+        for pointer in cycle:
+            part = pointer.split("/")
+            name = self._paths.get(part[2].replace("~1", "/").replace("~0", "~"), path) \
+                if len(part) > 2 and part[1] == "$defs" else path
+            if name not in files:
+                files.append(name)
+        raise RefError(
+            "$ref cycle that never reaches a schema (validating would never end): "
+            + " -> ".join([*files, files[0]]), source.locate(at))
 
     def _shared(self, path: str, ref: str, where: SourceMap, pointer: str) -> str:
         """Rewrite the shared document at ``path`` once; return its `$defs` key."""
@@ -139,6 +158,7 @@ class Bundler:
             document, source = self._document(path)
         except Exception as exc:
             raise RefError(f"$ref {ref!r}: {exc}", where.locate(pointer)) from None
+        self._paths[key] = path
         self._needs[key] = frozenset()  # placeholder: shared documents may refer to each other
         needs: set[str] = set()
         self._rewritten[key] = self._rewrite(
@@ -225,6 +245,62 @@ class Bundler:
                 )
             seen.add(frag)
             node = resolve(root, _local(root, frag) or "")
+
+
+_SAME_INSTANCE_LISTS = ("allOf", "anyOf", "oneOf")
+_SAME_INSTANCE_ONES = ("not", "if", "then", "else")
+
+
+def same_instance_cycle(root: JSON) -> list[str] | None:
+    """Pointers of a cycle of `$ref`s and in-place applicators (allOf, not, if, …) in a
+    bundled schema: a path that comes back to a schema without stepping into the instance,
+    so validation would recurse for ever. None when there is none."""
+    edges: dict[str, list[str]] = {}
+    stack: list[tuple[str, JSON]] = [("", root)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+            continue
+        if not isinstance(node, dict):
+            continue
+        out = edges.setdefault(pointer, [])
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            fragment = unquote(ref[1:])
+            target = _local(root, fragment) if fragment else ""
+            if target is not None:
+                out.append(target)
+        for key in _SAME_INSTANCE_LISTS:
+            if isinstance(node.get(key), list):
+                out.extend(f"{pointer}/{key}/{i}" for i in range(len(node[key])))
+        out.extend(f"{pointer}/{key}" for key in _SAME_INSTANCE_ONES
+                   if isinstance(node.get(key), dict))
+        stack.extend((f"{pointer}/{escape(k)}", v) for k, v in node.items()
+                     if isinstance(v, dict | list))
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in edges:
+        if start in state:
+            continue
+        path: list[str] = []
+        work: list[tuple[str, int]] = [(start, 0)]
+        while work:
+            node, index = work.pop()
+            if index == 0:
+                state[node] = 1
+                path.append(node)
+            targets = edges.get(node, [])
+            if index < len(targets):
+                work.append((node, index + 1))
+                nxt = targets[index]
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt):]
+                if nxt not in state:
+                    work.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return None
 
 
 def _local(document: JSON, fragment: str) -> str | None:
