@@ -67,12 +67,15 @@ def lint_command(paths: tuple[str, ...], fmt: str) -> int:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--base", "base", metavar="REF",
               help="Also enforce the rules of change against this git ref (e.g. origin/main).")
+@click.option("--hook", is_flag=True,
+              help="Pre-commit mode: also check what the index deletes or renames, and each "
+              "file in its own registry (config found by walking up from the file).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def check_command(paths: tuple[str, ...], base: str | None, fmt: str) -> int:
+def check_command(paths: tuple[str, ...], base: str | None, hook: bool, fmt: str) -> int:
     """The CI and pre-commit gate: lint, version chains, and changes since --base."""
     from accord.commands import check
 
-    return check.run(paths, base, fmt)
+    return check.run(paths, base, fmt, hook)
 
 
 @cli.command("compat")

@@ -221,11 +221,12 @@ def test_check_includes_consumer_expectations(tmp_path, monkeypatch, capsys):
     assert "email-service" in message and "customer.email" in message
 
 
-def test_base_in_a_repo_with_no_commits_is_bad_input(write_tree, capsys):
+def test_another_base_in_a_repo_with_no_commits_is_bad_input(write_tree, capsys):
+    # HEAD is the first commit's base (empty, see test_gate.py); any other ref is unknown.
     root = write_tree({"contracts/orders/order_placed.yaml": MINIMAL})
     git(root, "init", "-q", "-b", "main")
-    assert main(["check", "--base", "HEAD"]) == 2
+    assert main(["check", "--base", "main"]) == 2
     assert capsys.readouterr().err == (
-        "error: unknown git ref 'HEAD': the repository has no commits yet, "
+        "error: unknown git ref 'main': the repository has no commits yet, "
         "so there is no base to check against\n"
     )

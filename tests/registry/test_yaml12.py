@@ -59,8 +59,11 @@ def test_what_cannot_be_read_is_a_located_error(data: bytes, message: str) -> No
 _TRICKY = st.sampled_from(["NO", "no", "on", "OFF", "yes", "Y", "0123", "1:20", "1_000",
                            "2026-01-01", "12:30:00", "0x1F", ".inf", "null", "~", "true",
                            "1e3", "0o7", "-", "<<", "=", "*", "&a", "!x", "#", "%", "@"])
-# YAML's printable characters (control characters and lone surrogates are not YAML text).
-_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Cn", "Co")), max_size=8)
+# YAML's printable characters (control characters and lone surrogates are not YAML text;
+# libyaml reads U+2028/U+2029 as line breaks, as YAML 1.1 did, so JSON text holding them
+# raw is not read as JSON would be: left out here).
+_TEXT = st.text(st.characters(
+    blacklist_categories=("Cs", "Cc", "Cf", "Cn", "Co", "Zl", "Zp")), max_size=8)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(10**20), 10**20) | _TRICKY
     | _TEXT,

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accord.errors import LoadError
-from accord.registry.yamlio import MAX_DEPTH, load_yaml
+from accord.registry.yamlio import MAX_DEPTH, dump_yaml, load_yaml
 
 
 def test_values_and_marks():
@@ -76,7 +76,10 @@ json_values = st.recursive(
 
 
 @given(st.dictionaries(st.text(min_size=1), json_values, min_size=1, max_size=5))
-def test_agrees_with_pyyaml_on_dumped_documents(document):
-    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+def test_what_accord_writes_reads_the_same_in_yaml_1_1_and_1_2(document):
+    # Accord reads YAML 1.2; what it writes (dump_yaml) must also read back unchanged in
+    # PyYAML's YAML 1.1 loader, so that other tools in a pipeline agree.
+    text = dump_yaml(document)
     value, _ = load_yaml(text.encode(), "f.yaml")
-    assert value == yaml.load(text, Loader=yaml.CSafeLoader)
+    assert value == document
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == document

@@ -64,9 +64,12 @@ def _root_and_files(
     return root, files
 
 
-def open_workspace(paths: Sequence[str] = (), *, skip_outside: bool = False) -> Workspace:
-    """Load the configured registry, or only the named files in it (fast for pre-commit)."""
-    config = find_config()
+def open_workspace(paths: Sequence[str] = (), *, skip_outside: bool = False,
+                   config: Config | None = None) -> Workspace:
+    """Load the configured registry, or only the named files in it (fast for pre-commit).
+
+    ``config`` defaults to the one found from the current folder."""
+    config = config or find_config()
     root, files = _root_and_files(paths, config, skip_outside=skip_outside)
     root_display = display(root)
     if files is None or any(is_shared(f) for f in files):

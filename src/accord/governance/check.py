@@ -19,7 +19,59 @@ GATE_RULES = {
     "immutable-version": "A published version accepts exactly the same payloads as before.",
     "deleted-version": "A published version is retired, never deleted.",
     "deleted-contract": "A published contract is retired, never deleted.",
+    "compatibility-loosened": "A published contract's compatibility level is not weakened "
+                              "without an approval.",
 }
+APPROVE = "x-accord-approve"
+
+# What each level promises: directions checked, and whether against every earlier version.
+_PROMISES = {
+    "NONE": frozenset(),
+    "BACKWARD": frozenset({"backward"}),
+    "BACKWARD_TRANSITIVE": frozenset({"backward", "backward-all"}),
+    "FORWARD": frozenset({"forward"}),
+    "FORWARD_TRANSITIVE": frozenset({"forward", "forward-all"}),
+    "FULL": frozenset({"backward", "forward"}),
+    "FULL_TRANSITIVE": frozenset({"backward", "forward", "backward-all", "forward-all"}),
+}
+
+
+def loosened(old: str, new: str) -> bool:
+    """``new`` promises less than ``old`` (it drops a direction or transitivity)."""
+    return bool(_PROMISES.get(old, frozenset()) - _PROMISES.get(new, frozenset()))
+
+
+def _approval(contract: Contract) -> str | None:
+    """The reason given in `x-accord-approve: {compatibility-loosened: REASON}`, if any."""
+    document = contract.document if isinstance(contract.document, dict) else {}
+    approve = document.get(APPROVE)
+    if isinstance(approve, dict):
+        reason = approve.get("compatibility-loosened")
+        return reason.strip() if isinstance(reason, str) and reason.strip() else None
+    return None
+
+
+def _loosened(contract: Contract, before: Contract, policy: Policy,
+              base_policy: Policy) -> list[Finding]:
+    old, new = base_policy.level_for(before), policy.level_for(contract)
+    if not loosened(old, new):
+        return []
+    how = "its `compatibility`" if contract.compatibility else "the policy's default"
+    who = ", ".join(contract.consumers) or "no listed consumer"
+    pointer = "/compatibility" if contract.compatibility else ""
+    reason = _approval(contract)
+    if reason is not None:
+        return [Finding(
+            "compatibility-loosened", "warning",
+            f"{contract.event}: compatibility {old} -> {new} ({how}), approved: {reason}",
+            contract.source.locate(pointer), pointer, contract.event)]
+    return [Finding(
+        "compatibility-loosened", "error",
+        f"{contract.event}'s compatibility was weakened from {old} to {new} ({how}); its "
+        f"consumers rely on the old promise: {who}",
+        contract.source.locate(pointer), pointer, contract.event,
+        f"keep {old}, or approve it deliberately with `{APPROVE}: "
+        "{compatibility-loosened: <why, and who agreed>}` in the contract")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +179,10 @@ def check(
     *,
     base: Registry | None = None,
     only: Collection[str] | None = None,
+    base_policy: Policy | None = None,
 ) -> CheckReport:
-    """Everything the gate checks. ``only`` restricts it to files (display paths)."""
+    """Everything the gate checks. ``only`` restricts it to files (display paths);
+    ``base_policy`` is the policy as of the base (default: the current one)."""
     report = lint(registry, policy, rules, only=only)
     findings = list(report.findings)
     shared_only = [s.path for s in registry.shared.values() if only and s.source.file in only]
@@ -143,6 +197,8 @@ def check(
         findings.extend(_chain_findings(registry, contract, policy))
         if base is not None and contract.event in before:
             findings.extend(_base_findings(registry, contract, before[contract.event], base))
+            findings.extend(_loosened(contract, before[contract.event], policy,
+                                      base_policy or policy))
     if base is not None and only is None:
         present = {c.event for c in registry.contracts}
         for event, gone in before.items():

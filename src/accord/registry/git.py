@@ -97,3 +97,57 @@ class GitTree:
 
     def display_root(self, root: str) -> str:
         return f"{self.ref}:{root}"
+
+
+def toplevel(folder: Path) -> Path | None:
+    """The work tree's top folder, or None outside a git repository."""
+    try:
+        return Path(_git(["rev-parse", "--show-toplevel"], folder.resolve()).decode().strip())
+    except _Failed:
+        return None
+
+
+def unborn(folder: Path) -> bool:
+    """True in a repository with no commits yet (its first commit is being made)."""
+    top = toplevel(folder)
+    if top is None:
+        return False
+    try:
+        _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], top)
+    except _Failed:
+        return not _git(["rev-list", "-n", "1", "--all"], top).strip()
+    return False
+
+
+def staged_removals(folder: Path) -> list[Path]:
+    """Files the index deletes or renames away from, against HEAD (absolute paths)."""
+    top = toplevel(folder)
+    if top is None:
+        return []
+    try:
+        out = _git(["diff", "--cached", "--name-status", "-M", "-z"], top)
+    except _Failed:
+        return []
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    removed: list[Path] = []
+    i = 0
+    while i < len(fields) - 1:
+        status = fields[i]
+        if status.startswith(("R", "C")):
+            if status.startswith("R"):
+                removed.append(top / fields[i + 1])
+            i += 3
+        else:
+            if status == "D":
+                removed.append(top / fields[i + 1])
+            i += 2
+    return removed
+
+
+def file_at(folder: Path, ref: str, name: str) -> bytes | None:
+    """The bytes of ``folder/name`` at ``ref``, or None when it did not exist there."""
+    tree = GitTree(folder, ref)
+    try:
+        return tree.reader([name])(name)
+    except FileNotFoundError:
+        return None

@@ -6,7 +6,14 @@ import re
 from pathlib import Path
 
 from accord.errors import ConfigError, Location
-from accord.registry.model import CHANNEL_PATTERN, LEVELS, UNDECLARED, Policy, RuleSetting
+from accord.registry.model import (
+    CHANNEL_PATTERN,
+    LEVELS,
+    UNDECLARED,
+    Policy,
+    RuleSetting,
+    SourceMap,
+)
 from accord.registry.yamlio import load_yaml_file
 
 SEVERITIES = ("error", "warning", "off")
@@ -19,8 +26,13 @@ def load_policy(path: str | Path | None) -> Policy:
     # A missing file means the defaults; a folder or an unreadable file is an error.
     if path is None or not Path(path).exists():
         return Policy()
-    file = str(path)
-    document, source = load_yaml_file(Path(path), file)
+    document, source = load_yaml_file(Path(path), str(path))
+    return policy_from(document, source)
+
+
+def policy_from(document: object, source: SourceMap) -> Policy:
+    """A policy from its parsed file (the work tree's, or a git ref's)."""
+    file = source.file
 
     def fail(message: str, pointer: str) -> ConfigError:
         return ConfigError(message, source.locate(pointer))

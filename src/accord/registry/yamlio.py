@@ -79,6 +79,19 @@ for _tag, _regexp in _CORE:
     _Dumper.add_implicit_resolver(_tag, _regexp, [*"-+0123456789.~nNtTfF", ""])
 
 
+_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML folds NEL and the Unicode line separators in single-quoted and plain
+    # scalars (they are line breaks to YAML): double quotes write them as escapes.
+    style = '"' if any(b in value for b in _BREAKS) else None
+    return dumper.represent_scalar(_STR, value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def dump_yaml(data: JSON, *, sort_keys: bool = False) -> str:
     """``data`` as YAML that every reader, 1.1 or 1.2, reads back unchanged."""
     return yaml.dump(data, Dumper=_Dumper, sort_keys=sort_keys, allow_unicode=True)
