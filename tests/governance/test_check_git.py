@@ -191,7 +191,8 @@ def test_the_text_report_names_file_pointer_and_reason(repo, capsys):
     assert main(["check", "--base", "HEAD"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("contracts/orders/order_placed.yaml:15:9: error [immutable-version] "
-                          "published version 1 was edited so that it accepts different payloads:")
+                          "published version 1 of orders.OrderPlaced was edited so that it "
+                          "accepts different payloads:")
 
 
 def test_check_includes_consumer_expectations(tmp_path, monkeypatch, capsys):
@@ -230,3 +231,24 @@ def test_another_base_in_a_repo_with_no_commits_is_bad_input(write_tree, capsys)
         "error: unknown git ref 'main': the repository has no commits yet, "
         "so there is no base to check against\n"
     )
+
+
+def test_a_changed_shared_schema_is_one_finding_per_contract_at_the_shared_file(
+        write_tree, capsys):
+    second = USES_SHARED.replace("OrderPlaced", "OrderShipped")
+    root = write_tree({"contracts/orders/order_placed.yaml": USES_SHARED,
+                       "contracts/orders/order_shipped.yaml": second,
+                       "contracts/_shared/id.yaml": SHARED})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "base")
+    (root / "contracts/_shared/id.yaml").write_text(SHARED.replace("minLength: 1",
+                                                                   "minLength: 3"))
+    code, document = check(capsys)
+    assert code == 1
+    found = [(f["rule"], f["file"], f["event"]) for f in document["findings"]]
+    assert sorted(found) == [
+        ("immutable-version", "contracts/_shared/id.yaml", "orders.OrderPlaced"),
+        ("immutable-version", "contracts/_shared/id.yaml", "orders.OrderShipped"),
+    ]
+    assert all("through _shared/id.yaml" in f["message"] for f in document["findings"])

@@ -95,6 +95,16 @@ def locate(registry: Registry, contract: Contract, number: int, pointer: str) ->
     return contract.source.locate(f"/versions/{number}/schema{pointer}")
 
 
+def _through(registry: Registry, pointer: str) -> str:
+    """` through <shared file>` when ``pointer`` is inside a bundled shared schema."""
+    if pointer.startswith("/$defs/"):
+        key = unescape(pointer[len("/$defs/"):].partition("/")[0])
+        for path in registry.shared:
+            if defs_key(path) == key:
+                return f" through {path}"
+    return ""
+
+
 def _describe(change: Change) -> str:
     return f"{change.kind} at {change.path or '/'}: {change.message}"
 
@@ -113,8 +123,9 @@ def _chain_findings(registry: Registry, contract: Contract, policy: Policy) -> l
             older = contract.versions[change.against if change.against is not None else i - 1]
             findings.append(Finding(
                 "compatibility", "error",
-                f"version {newer.number} is not {level} compatible with version "
-                f"{older.number}: {_describe(change)}",
+                f"{contract.event} version {newer.number} is not {level} compatible with "
+                f"version {older.number}{_through(registry, change.new_path or '')}: "
+                f"{_describe(change)}",
                 locate(registry, contract, newer.number, change.new_path or ""),
                 f"/versions/{newer.number}/schema{change.new_path or ''}",
                 contract.event, change.fix,
@@ -152,7 +163,8 @@ def _immutability(
     return [
         Finding(
             "immutable-version", "error",
-            f"published version {new.number} was edited so that it accepts different "
+            f"published version {new.number} of {contract.event} was edited"
+            f"{_through(registry, change.new_path or '')} so that it accepts different "
             f"payloads: {_describe(change)}",
             locate(registry, contract, new.number, change.new_path or ""),
             f"/versions/{new.number}/schema{change.new_path or ''}",
@@ -211,5 +223,8 @@ def check(
                 Location(gone.source.file.split(":", 1)[-1]), "", event,
                 "restore the file and set `status: retired` on every version",
             ))
-    findings.sort(key=lambda f: f.sort_key)
-    return CheckReport(tuple(findings), report.files)
+    # One finding per contract, version and place: a shared file that two versions bundle
+    # identically must not say the same thing twice.
+    unique = list(dict.fromkeys(findings))
+    unique.sort(key=lambda f: f.sort_key)
+    return CheckReport(tuple(unique), report.files)
