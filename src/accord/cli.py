@@ -53,6 +53,15 @@ def cli() -> None:
     """Keep the contracts between event producers and consumers honest."""
 
 
+@cli.command("init")
+@click.argument("folder", default=".", type=click.Path(file_okay=False))
+def init_command(folder: str) -> int:
+    """Start a project: an example contract, the policy, the config and a pre-commit hook."""
+    from accord.commands import init
+
+    return init.run(folder)
+
+
 @cli.command("lint")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from accord.errors import ConfigError, Location
+from accord.errors import ConfigError, LoadError, Location
 from accord.registry.model import (
     CHANNEL_PATTERN,
     LEVELS,
@@ -26,7 +26,12 @@ def load_policy(path: str | Path | None) -> Policy:
     # A missing file means the defaults; a folder or an unreadable file is an error.
     if path is None or not Path(path).exists():
         return Policy()
-    document, source = load_yaml_file(Path(path), str(path))
+    try:
+        document, source = load_yaml_file(Path(path), str(path))
+    except LoadError as exc:
+        if exc.message.startswith("empty file"):  # all settings commented out: the defaults
+            return Policy(path=str(path))
+        raise
     return policy_from(document, source)
 
 

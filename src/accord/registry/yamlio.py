@@ -98,7 +98,7 @@ def dump_yaml(data: JSON, *, sort_keys: bool = False) -> str:
 
 
 def _yaml11_tag(value: str) -> str:
-    for candidate, regexp in _RESOLVERS.get(value[:1] or None, ()):
+    for candidate, regexp in _RESOLVERS.get(value[:1], ()):
         if regexp.match(value):
             return candidate
     return _STR
