@@ -130,8 +130,7 @@ def main() -> None:
             for r in ids:
                 if r["status"] == "retired":
                     continue
-                with urlopen_json(f"{url}/schemas/ids/{r['id']}/schema") as schema:
-                    text = json.dumps(schema, indent=2)
+                text = json.dumps(_fetch_json(f"{url}/schemas/ids/{r['id']}/schema"), indent=2)
                 body = json.dumps({"schema": text, "schemaType": "JSON"})
                 lines.append(f"/subjects/{r['subject']}\t{body}\n")
             (work / f"post{size}.txt").write_text("".join(lines))
@@ -172,17 +171,11 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
 
-class urlopen_json:  # noqa: N801 - a small context manager used like urlopen
-    def __init__(self, url: str) -> None:
-        import urllib.request
+def _fetch_json(url: str) -> object:
+    import urllib.request
 
-        self._response = urllib.request.urlopen(url)
-
-    def __enter__(self) -> object:
-        return json.loads(self._response.read())
-
-    def __exit__(self, *exc: object) -> None:
-        self._response.close()
+    with urllib.request.urlopen(url) as response:
+        return json.loads(response.read())
 
 
 if __name__ == "__main__":
