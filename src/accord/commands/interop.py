@@ -11,6 +11,7 @@ from accord.commands.common import display, open_workspace
 from accord.errors import Location, UsageError
 from accord.interop.asyncapi_export import export_asyncapi
 from accord.interop.asyncapi_import import import_asyncapi
+from accord.registry.confine import inside, write_inside
 from accord.registry.yamlio import dump_yaml, load_yaml_file
 
 
@@ -40,13 +41,23 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
     document, source = load_yaml_file(path, file)
     result = import_asyncapi(document, source, domain=domain, owner=owner)
     root = Path(into) if into else open_workspace_root()
+    # Every target is checked before anything is written: inside --into once symlinks are
+    # followed, and never a symlink itself (so --force replaces only the import's own files).
+    for rel in result.files:
+        target = inside(root, rel, "import target")
+        if target.is_symlink():
+            raise UsageError(f"{display(target)} is a symbolic link; refusing to write "
+                             "through it")
     clashes = [rel for rel in result.files if (root / rel).exists()]
     if clashes and not force:
         raise UsageError(f"{display(root / clashes[0])} exists; use --force to overwrite "
                          f"({len(clashes)} file(s) would be replaced)")
     for rel, content in result.files.items():
-        target = root / rel
-        _write(target, dump_yaml(content))
+        try:
+            target = write_inside(root, rel, dump_yaml(content), "import target")
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror or exc}",
+                             Location(display(root / rel))) from None
         click.echo(f"wrote {display(target)}")
     return 0
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from accord.errors import UsageError
 from accord.registry.yamlio import dump_yaml
 
 # mkdocs-material's suggested separator: also splits at dots and inside camelCase, so
@@ -102,11 +103,43 @@ def build_site(config_file: Path, out: Path | None, *, strict: bool) -> None:
     if out is not None:
         overrides["site_dir"] = str(out.resolve())
     config = load_config(str(config_file), **overrides)  # type: ignore[arg-type]
+    site = Path(config["site_dir"]).resolve()
+    claim_site_dir(site, protected=[Path.cwd(), config_file.parent,
+                                    Path(config["docs_dir"])])
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
+    (site / SITE_MARKER).write_text("Built by `accord docs build`; the next build replaces "
+                                    "everything in this folder.\n", "utf-8")
+
+
+SITE_MARKER = ".accord-site"
+"""Written into every build: a folder with it is one `accord docs build` may replace."""
+
+
+def claim_site_dir(site: Path, protected: list[Path]) -> None:
+    """Refuse an output folder whose contents a build would wipe and that is not a build.
+
+    MkDocs empties the site folder before writing it, so `--out .` or `--out docs` would
+    delete the project or hand-written pages.
+    """
+    for folder in protected:
+        folder = folder.resolve()
+        if folder == site or folder.is_relative_to(site):
+            raise UsageError(f"the site folder {site} holds {folder}: building there would "
+                             "delete it; choose a folder of its own, such as build/site")
+    if not site.exists():
+        return
+    if not site.is_dir():
+        raise UsageError(f"the site folder {site} is a file")
+    entries = {p.name for p in site.iterdir()}
+    previous = SITE_MARKER in entries or {"index.html", "sitemap.xml.gz"} <= entries
+    if entries and not previous:
+        raise UsageError(f"the site folder {site} is not empty and is not a previous "
+                         "build: a build would delete what is in it; choose an empty or "
+                         "new folder (or remove it yourself)")
 
 
 def serve_site(config_file: Path, dev_addr: str) -> None:

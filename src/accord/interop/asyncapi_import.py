@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.errors import AccordError, Location
 from accord.governance.rules.base import walk
+from accord.registry.confine import ConfinementError, plain_relative
 from accord.registry.model import JSON, SourceMap
 
 SUPPORTED = ("2.6", "3.0")
@@ -213,6 +214,21 @@ class ImportResult:
     """Root-relative path -> document to write."""
 
 
+_EVENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _target(imp: _Importer, raw: object, pointer: str) -> str:
+    """A file path from the document (`x-accord-path` or one derived from a name): plain,
+    relative, inside the registry, and a YAML file."""
+    try:
+        path = plain_relative(str(raw), "x-accord-path", imp.source.locate(pointer))
+    except ConfinementError as exc:
+        raise imp.fail(exc.message, pointer) from None
+    if not path.endswith((".yaml", ".yml")):
+        raise imp.fail(f"x-accord-path {path!r} must name a .yaml file", pointer)
+    return path
+
+
 def _relative(from_file: str, to_file: str) -> str:
     return posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
 
@@ -238,7 +254,8 @@ def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
                 name = ref.split("/")[3]
                 uses[name] = uses.get(name, 0) + 2  # referenced by another schema: shared
     shared_path = {
-        name: str(schema.get("x-accord-path") or f"_shared/{_snake(name)}.yaml")
+        name: _target(imp, schema.get("x-accord-path") or f"_shared/{_snake(name)}.yaml",
+                      f"/components/schemas/{_esc(name)}/x-accord-path")
         for name, schema in components.items()
         if isinstance(schema, dict) and (schema.get("x-accord-path") or uses.get(name, 0) > 1)
     }
@@ -333,7 +350,11 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
     payload, _ = _payload(imp, message)
     event, number, original = _identity(imp, message, payload)
     domain, _, name = event.partition(".")
-    path = str(body.get("x-accord-path") or f"{domain}/{_snake(name)}.yaml")
+    if not _EVENT.match(event):
+        raise imp.fail(f"event name {event!r} is not <domain>.<Name> (letters, digits, _)",
+                       f"/components/messages/{_esc(message.key)}")
+    path = _target(imp, body.get("x-accord-path") or f"{domain}/{_snake(name)}.yaml",
+                   f"/components/messages/{_esc(message.key)}/x-accord-path")
     # A payload that is only a reference to a schema no one else uses is inlined.
     if isinstance(payload, dict) and set(payload) == {"$ref"}:
         ref = str(payload["$ref"])

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jsonschema import validators
-
 from accord.errors import AccordError
 from accord.registry.model import JSON, Contract, ContractVersion
+from accord.validation import closed_validator
 
 STRUCTURED = "application/cloudevents+json"
 REQUIRED = ("specversion", "id", "source", "type")
@@ -163,7 +162,7 @@ def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | N
 def validate(contract: Contract, version: ContractVersion, envelope: Envelope) -> None:
     """Check the envelope's attributes against the contract, and its data against the schema."""
     validate_attributes(contract, version, envelope)
-    validator = validators.validator_for(version.resolved)(version.resolved)
+    validator = closed_validator(version.resolved)
     error = next(iter(sorted(validator.iter_errors(envelope.data), key=lambda e: list(e.path))),
                  None)
     if error is not None:

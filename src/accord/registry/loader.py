@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -13,6 +14,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from accord.errors import AccordError, LoadError, Location, SchemaError
+from accord.registry.confine import inside, read_inside
 from accord.registry.metaschema import check_schema, draft_of
 from accord.registry.model import JSON, Contract, ContractVersion, Registry, SharedSchema, SourceMap
 from accord.registry.pointer import escape, join
@@ -184,15 +186,30 @@ class Loader:
 
 def _disk_reader(root: Path) -> Files:
     def read(path: str) -> bytes:
-        return (root / path).read_bytes()
+        # A symlink out of the registry (git stores them) is refused before it is read.
+        return read_inside(root, path, "file")
 
     return read
 
 
 def registry_files(root: Path) -> list[str]:
-    """Root-relative paths of every YAML file under ``root``, sorted."""
-    found = [p for pattern in ("*.yaml", "*.yml") for p in root.rglob(pattern) if p.is_file()]
-    return sorted(p.relative_to(root).as_posix() for p in found)
+    """Root-relative paths of every YAML file under ``root``, sorted.
+
+    Symlinked folders are not entered (a link may lead anywhere); symlinked files are
+    listed, and the reader refuses those that lead outside the root.
+    """
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in files:
+            if name.endswith((".yaml", ".yml")):
+                found.append((Path(folder) / name).relative_to(root).as_posix())
+        for name in dirs:
+            link = Path(folder) / name
+            if link.is_symlink():
+                # Checked, not entered: one that leads outside is refused outright.
+                inside(root, link.relative_to(root).as_posix(), "folder",
+                       Location(str(link)))
+    return sorted(found)
 
 
 def load_registry(root: str | Path) -> Registry:

@@ -189,6 +189,8 @@ class Bundler:
             child = f"{pointer}/{escape(key)}"
             if key == "$ref" and isinstance(value, str):
                 out[key] = self._ref(value, root, path, source, child, prefix, needs)
+            elif key in ("$dynamicRef", "$recursiveRef"):
+                out[key] = self._dynamic(key, value, root, source, child)
             elif key == "$id" and pointer and not prefix.startswith("/$defs/"):
                 raise RefError(
                     "an embedded $id is not supported in contracts; use $defs and relative refs",
@@ -226,6 +228,24 @@ class Bundler:
         if resolved is None:  # pragma: no cover - `_lookup` has already failed
             raise RefError(f"$ref {ref!r} points at nothing", source.locate(pointer))
         return "#/$defs/" + escape(key) + resolved
+
+    def _dynamic(self, key: str, value: JSON, root: JSON, source: SourceMap,
+                 pointer: str) -> JSON:
+        """`$dynamicRef` and `$recursiveRef` may only name an anchor of this document: they
+        are resolved at validation time, where anything else would be fetched."""
+        if not isinstance(value, str):
+            raise RefError(f"{key} must be a string", source.locate(pointer))
+        if not value.startswith("#"):
+            raise RefError(f"{key} {value!r} leaves the document: contracts may only refer "
+                           "to their own anchors (`#name`) and to files in the registry "
+                           "through $ref", source.locate(pointer))
+        name = unquote(value[1:])
+        if name and not name.startswith("/") and not _has_anchor(root, name):
+            raise RefError(f"{key} {value!r} points at nothing: no $dynamicAnchor or $anchor "
+                           f"{name!r} in this schema", source.locate(pointer))
+        if name.startswith("/") and _local(root, name) is None:
+            raise RefError(f"{key} {value!r} points at nothing", source.locate(pointer))
+        return value
 
     def _check_cycle(
         self, root: JSON, fragment: str, ref: str, source: SourceMap, pointer: str
@@ -301,6 +321,19 @@ def same_instance_cycle(root: JSON) -> list[str] | None:
                 state[node] = 2
                 path.pop()
     return None
+
+
+def _has_anchor(node: JSON, name: str) -> bool:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("$dynamicAnchor") == name or item.get("$anchor") == name:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _local(document: JSON, fragment: str) -> str | None:

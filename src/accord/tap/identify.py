@@ -14,14 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import validators
-
 from accord.errors import AccordError
 from accord.interop.cloudevents import CloudEventError, parse, schema_uri
 from accord.interop.wire import split_framed
 from accord.registry.ids import entries
 from accord.registry.model import JSON, Contract, ContractVersion, Registry
 from accord.sim.validation import compiled_classes
+from accord.validation import closed_validator
 
 Violation = tuple[str, str]
 """(JSON pointer, message)"""
@@ -77,7 +76,7 @@ class Identifier:
         validator = self._validators.get(key)
         if validator is None:
             schema = version.resolved
-            validator = self._validators[key] = validators.validator_for(schema)(schema)
+            validator = self._validators[key] = closed_validator(schema)
         return validator
 
     def _is_valid(self, contract: Contract, version: ContractVersion, data: JSON) -> bool:

@@ -18,6 +18,7 @@ from accord.registry.model import Contract, ContractVersion, Registry
 from accord.testing.envelopes import envelope, has_envelope, unwrap
 from accord.testing.errors import ContractTestError, VerificationError
 from accord.testing.fields import resolve_pointer
+from accord.validation import closed_validator
 
 JSON = Any
 _VALIDATORS: dict[str, Any] = {}
@@ -28,10 +29,7 @@ def validator_for_schema(schema: JSON) -> Any:
     key = json.dumps(schema, sort_keys=True, default=str)
     validator = _VALIDATORS.get(key)
     if validator is None:
-        from jsonschema import validators
-
-        cls = validators.validator_for(schema)
-        validator = cls(_inline(schema) or schema)
+        validator = closed_validator(_inline(schema) or schema)
         _VALIDATORS[key] = validator
     return validator
 
@@ -41,9 +39,7 @@ def subschema_validator(root: JSON, sub: JSON) -> Any:
     key = "root:" + json.dumps(root, sort_keys=True, default=str)
     validator = _VALIDATORS.get(key)
     if validator is None:
-        from jsonschema import validators
-
-        validator = _VALIDATORS[key] = validators.validator_for(root)(root)
+        validator = _VALIDATORS[key] = closed_validator(root)
     return validator.evolve(schema=sub)
 
 

@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from jsonschema import Draft202012Validator
-from jsonschema.validators import validator_for
-
 from accord.registry.pointer import MISSING, escape, join, resolve
+from accord.validation import closed_validator
 
 _LEGACY_DRAFTS = (
     ("draft-03", 3),
@@ -191,7 +189,7 @@ class Doc:
         validator = self._cache.get("validator")
         if validator is None:
             root = self.root if isinstance(self.root, dict | bool) else {}
-            validator = validator_for(root, default=Draft202012Validator)(root)
+            validator = closed_validator(root)
             self._cache["validator"] = validator
         try:
             return bool(validator.evolve(schema=schema).is_valid(instance))

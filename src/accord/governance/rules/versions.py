@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jsonschema import validators
-
 from accord.governance.rules.base import Context, Issue, Rule
 from accord.registry.model import Contract
 from accord.registry.pointer import join
+from accord.validation import closed_validator
 
 
 class VersionsConsecutive(Rule):
@@ -135,8 +134,7 @@ class ExamplesValid(Rule):
         for version in contract.versions:
             if not version.examples:
                 continue
-            cls = validators.validator_for(version.resolved)
-            validator = cls(version.resolved)
+            validator = closed_validator(version.resolved)
             for i, example in enumerate(version.examples):
                 if validator.is_valid(example):
                     continue
