@@ -2,6 +2,7 @@
 
 import pytest
 
+from accord.errors import AccordError
 from accord.governance.lint import lint
 from accord.governance.plugins import load_rules
 from accord.registry import Policy, RuleSetting, load_registry
@@ -87,11 +88,15 @@ def test_invalid_example_points_at_a_key_with_a_slash(write_tree):
 def test_enum_unique_and_no_remote_dynamic_ref(write_tree):
     text = MINIMAL.replace(
         "order_id: {type: string, description: The order.}",
-        "order_id: {enum: [a, b, a], description: The order.}\n"
-        "        other: {$dynamicRef: 'https://example.org/x', description: x}",
+        "order_id: {enum: [a, b, a], description: The order.}",
     ).replace("{order_id: o-1}", "{order_id: a}")
     found = [r for r, _, _ in _rules(_lint(write_tree, text))]
-    assert "enum-unique" in found and "no-remote-ref" in found
+    assert "enum-unique" in found
+    # A remote $dynamicRef no longer reaches lint: the loader refuses it (bad input).
+    remote = text.replace("description: The order.}", "description: The order.}\n"
+                          "        other: {$dynamicRef: 'https://example.org/x', description: x}")
+    with pytest.raises(AccordError, match="leaves the document"):
+        _lint(write_tree, remote)
 
 
 def test_shared_documents_are_linted(write_tree):

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from accord.config import Config, find_config
-from accord.errors import Location, UsageError
+from accord.errors import ConfigError, Location, UsageError
 from accord.governance.plugins import load_rules
 from accord.governance.rules import Rule
 from accord.registry import Policy, Registry, load_policy, load_registry
 from accord.registry.loader import is_shared, load_from
+from accord.validation.regex import why_unsupported
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +81,23 @@ def open_workspace(paths: Sequence[str] = (), *, skip_outside: bool = False,
         base = Path(root_display)
         registry = load_from(root_display, lambda p: (base / p).read_bytes(), files)
         only = frozenset(f"{root_display}/{f}" for f in files)
-    policy = load_policy(display(config.policy))
+    policy = checked_policy(display(config.policy))
     rules = load_rules(config.plugins, config.base)
     return Workspace(config, root_display, registry, policy, rules, only,
                      tuple(files) if files is not None else None)
 
 
 def configured_policy() -> Policy:
-    return load_policy(display(find_config().policy))
+    return checked_policy(display(find_config().policy))
+
+
+def checked_policy(path: str) -> Policy:
+    """The policy at ``path``, its channel pattern checked by the regex policy."""
+    policy = load_policy(path)
+    problem = why_unsupported(policy.channel_pattern)
+    if problem is not None:
+        raise ConfigError(f"naming.channel_pattern: {problem}", Location(path))
+    return policy
 
 
 def expectations_dir(config_expectations: Path | None, registry_root: str) -> Path:

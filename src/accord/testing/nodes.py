@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import math
 import random
-import re
 import string
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from accord.testing import regexgen
 from accord.testing.fields import deref
 from accord.testing.formats import FORMATS
+from accord.validation import regex
+from accord.validation.regex import PatternUnsupported
 
 if TYPE_CHECKING:
     from accord.testing.samples import Compiler
@@ -199,12 +200,17 @@ class String(Node):
     def __init__(self, low: int, high: int | None, pattern: str | None, fmt: str | None) -> None:
         super().__init__()
         self.low, self.high, self.pattern, self.fmt = low, high, pattern, fmt
-        self.regex = re.compile(pattern) if pattern else None
+        self.regex = pattern
 
     def _fits(self, value: str) -> bool:
         if len(value) < self.low or (self.high is not None and len(value) > self.high):
             return False
-        return self.regex is None or self.regex.search(value) is not None
+        if self.regex is None:
+            return True
+        try:  # linear time: the pattern may come from an untrusted contract
+            return regex.search(self.regex, value)
+        except PatternUnsupported:
+            return False
 
     def gen(self, rng: random.Random, depth: int) -> JSON:
         make = FORMATS.get(self.fmt or "")

@@ -3,13 +3,14 @@ min/maxProperties and dependentRequired, including the open/closed content model
 
 from __future__ import annotations
 
-import re
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from accord.governance.compat.conj import Conj, child, meet
 from accord.governance.compat.strings import counts
 from accord.registry.pointer import escape
+from accord.validation import regex
+from accord.validation.regex import PatternUnsupported
 
 if TYPE_CHECKING:
     from accord.governance.compat.inclusion import Finding, Walk
@@ -29,8 +30,8 @@ def _props(schema: dict[str, Any], keyword: str) -> dict[str, Any]:
 
 def _matches(pattern: str, name: str) -> bool:
     try:
-        return re.search(pattern, name) is not None
-    except re.error as exc:
+        return regex.search(pattern, name)
+    except (PatternUnsupported, TypeError) as exc:
         raise Undecided(pattern) from exc
 
 

@@ -7,11 +7,12 @@ value against the other side, which is cheaper and more precise than any structu
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from accord.governance.compat.conj import IGNORED, Conj, json_type, number, types
 from accord.governance.compat.numbers import lower, upper
+from accord.validation import regex
+from accord.validation.regex import PatternUnsupported
 
 _SMALL_RANGE = 64
 _FAST_KEYWORDS = frozenset(
@@ -139,8 +140,8 @@ def _fast_string(value: str, s: dict[str, Any]) -> bool | None:
     pattern = s.get("pattern")
     if pattern is not None:
         try:
-            return re.search(pattern, value) is not None
-        except (re.error, TypeError):
+            return regex.search(pattern, value)
+        except (PatternUnsupported, TypeError):
             return None
     return True
 

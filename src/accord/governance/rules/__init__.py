@@ -2,7 +2,7 @@
 
 from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc, walk
 from accord.governance.rules.ids import SchemaIdUnique
-from accord.governance.rules.keywords import UnknownKeyword, Yaml11Ambiguous
+from accord.governance.rules.keywords import PatternSupported, UnknownKeyword, Yaml11Ambiguous
 from accord.governance.rules.metadata import (
     ChannelName,
     ConsumersPresent,
@@ -58,6 +58,7 @@ BUILTIN: tuple[type[Rule], ...] = (
     SchemaIdUnique,
     UnknownKeyword,
     Yaml11Ambiguous,
+    PatternSupported,
 )
 
 __all__ = ["BUILTIN", "Context", "Issue", "Rule", "SchemaDoc", "walk"]

@@ -9,6 +9,7 @@ from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc
 from accord.registry.metaschema import DRAFT_07, DRAFT_2020_12, draft_of
 from accord.registry.model import Contract, SourceMap
 from accord.registry.pointer import MISSING, resolve
+from accord.validation.regex import why_unsupported
 
 _COMMON = frozenset({
     "$schema", "$id", "$ref", "$comment", "type", "enum", "const", "multipleOf", "maximum",
@@ -110,3 +111,31 @@ class Yaml11Ambiguous(Rule):
         if doc.contract is not None or doc.at:
             return ()  # a contract file's schemas are covered by check_contract
         return _ambiguous(doc.source, doc.schema)
+
+
+class PatternSupported(Rule):
+    id = "pattern-supported"
+    summary = "Every pattern can be evaluated in linear time (no backreference or lookaround)."
+    description = (
+        "Accord evaluates JSON Schema patterns with RE2, in time linear in the input, so "
+        "that no contract or payload can hang the gate (Python's `re` runs `^(a+)+$` "
+        "against 40 characters for minutes). RE2 has no backreferences and no lookaround, "
+        "and repeats at most 1,000 times; a pattern that needs them is not evaluated, and "
+        "a payload checked against it is not accepted. Rewrite the pattern without them."
+    )
+
+    def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
+        for pointer, node in doc.nodes:
+            pattern = node.get("pattern")
+            if isinstance(pattern, str):
+                problem = why_unsupported(pattern)
+                if problem is not None:
+                    yield Issue(problem, f"{pointer}/pattern",
+                                fix="rewrite it without backreferences or lookaround")
+            names = node.get("patternProperties")
+            if isinstance(names, dict):
+                for name in names:
+                    problem = why_unsupported(name)
+                    if problem is not None:
+                        yield Issue(problem, f"{pointer}/patternProperties",
+                                    fix="rewrite it without backreferences or lookaround")

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from accord.governance.rules.base import Context, Issue, Rule
 from accord.registry.model import Contract
+from accord.validation import regex
 
 _PASCAL = re.compile(r"^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*$")
 _DOMAIN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
@@ -135,7 +136,7 @@ class ChannelName(Rule):
     def check_contract(self, contract: Contract, ctx: Context) -> Iterable[Issue]:
         if contract.channel is None:
             yield Issue("channel is missing", "", fix="add `channel:` (the topic or stream)")
-        elif not re.search(ctx.policy.channel_pattern, contract.channel):
+        elif not regex.search(ctx.policy.channel_pattern, contract.channel):
             yield Issue(
                 f"channel {contract.channel!r} does not match {ctx.policy.channel_pattern}",
                 "/channel",
