@@ -74,3 +74,52 @@ def test_what_re2_cannot_run_is_a_lint_error_naming_the_construct(
 ])
 def test_ecma_262_semantics(pattern: str, text: str, expected: bool) -> None:
     assert search(pattern, text) is expected
+
+
+@pytest.mark.parametrize("kwargs", [{"offset": float("nan")}, {"offset": 0.5},
+                                    {"offset": -1}, {"offset": True}, {"timestamp": 1.5},
+                                    {"to": "earliest", "partition": 0.0}])
+def test_embedded_broker_refuses_offsets_that_are_not_whole_numbers(kwargs: dict) -> None:  # type: ignore[type-arg]
+    from accord.broker.core import EmbeddedBroker
+    from accord.broker.errors import BrokerError
+
+    broker = EmbeddedBroker()
+    broker.create_topic("t")
+    broker.publish("t", {"a": 1})
+    broker.subscribe("t", "g")
+    with pytest.raises(BrokerError):
+        broker.seek("g", "t", **kwargs)
+
+
+@pytest.mark.parametrize("partitions", [0, 1.5, 10**9, True])
+def test_embedded_broker_caps_partitions(partitions: object) -> None:
+    from accord.broker.core import EmbeddedBroker
+    from accord.broker.errors import BrokerError
+
+    with pytest.raises(BrokerError):
+        EmbeddedBroker().create_topic("t", partitions=partitions)  # type: ignore[arg-type]
+
+
+def test_enum_unique_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
+    """200,000 values: counted comparisons, not time; the check visits each value once."""
+    import json as _json
+
+    from accord.governance.rules.base import Context, SchemaDoc
+    from accord.governance.rules.schemas import EnumUnique
+    from accord.registry.model import Policy, Registry, SourceMap
+
+    calls = 0
+    original = _json.dumps
+
+    def counting(*args: object, **kwargs: object) -> str:
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    values = [f"v{i}" for i in range(200_000)] + ["v7"]
+    doc = SchemaDoc({"enum": values}, "", SourceMap("f.yaml"))
+    monkeypatch.setattr(_json, "dumps", counting)
+    found = list(EnumUnique().check_schema(doc, Context(Registry("r", ()), Policy())))
+    monkeypatch.undo()
+    assert [i.pointer for i in found] == ["/enum/200000"]
+    assert calls == len(values)

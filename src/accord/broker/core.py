@@ -32,6 +32,9 @@ from .records import (
 )
 from .topic import Topic, TopicConfig
 
+MAX_PARTITIONS = 10_000
+"""More partitions than any Kafka topic has in practice; each costs memory here."""
+
 
 class EmbeddedBroker:
     """An in-process broker with Kafka-like logs and queue-like delivery, on virtual time.
@@ -100,9 +103,15 @@ class EmbeddedBroker:
             raise InvalidArgumentError(f"topic name must be a non-empty str, got {name!r}")
         if name in self._topics:
             raise TopicExistsError(name)
-        if not isinstance(partitions, int) or partitions < 1:
-            raise InvalidArgumentError(f"partitions of {name!r} must be >= 1, got {partitions}")
+        if not isinstance(partitions, int) or isinstance(partitions, bool) \
+                or not 1 <= partitions <= MAX_PARTITIONS:
+            raise InvalidArgumentError(
+                f"partitions of {name!r} must be a whole number from 1 to {MAX_PARTITIONS}, "
+                f"got {partitions!r}")
         for label, limit in (("retention_ms", retention_ms), ("retention_bytes", retention_bytes)):
+            if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+                raise InvalidArgumentError(f"{label} of {name!r} must be a whole number, "
+                                           f"got {limit!r}")
             if limit is not None and limit < 0:
                 raise InvalidArgumentError(f"{label} of {name!r} must be >= 0, got {limit}")
         window = self._dedup_window_ms if dedup_window_ms is None else dedup_window_ms
@@ -269,6 +278,11 @@ class EmbeddedBroker:
             raise InvalidArgumentError("seek takes exactly one of offset=, timestamp= or to=")
         if to is not None and to not in ("earliest", "latest"):
             raise InvalidArgumentError(f"to must be 'earliest' or 'latest', got {to!r}")
+        for label, value in (("offset", offset), ("timestamp", timestamp),
+                             ("partition", partition)):
+            # A float (nan, 0.5) or a bool would leave the group positioned nowhere.
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise InvalidArgumentError(f"{label} must be a whole number, got {value!r}")
         if partition is not None and not 0 <= partition < t.config.partitions:
             raise InvalidOffsetError(
                 f"partition {partition} of {topic!r} does not exist"

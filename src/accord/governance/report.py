@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
@@ -31,12 +32,28 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
+_BREAKS = re.compile(r"[\r\n\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(value: object) -> str:
+    """``value`` with every line break and control character escaped (`\\n`, `\\x1b`): a
+    file name or contract string can then never start a line of its own, such as a
+    GitHub Actions workflow command (`::warning …`), nor move the terminal's cursor."""
+    return _BREAKS.sub(lambda m: repr(m.group(0))[1:-1], str(value))
+
+
+def _xml_safe(value: str) -> str:
+    """XML 1.0 allows no control characters but tab, newline and carriage return."""
+    return _CONTROL.sub(lambda m: repr(m.group(0))[1:-1], value)
+
+
 def text(findings: Sequence[Finding], files: Sequence[str], *, verb: str = "checked") -> str:
     lines = []
     for f in findings:
-        lines.append(f"{f.location}: {f.severity} [{f.rule}] {f.message}")
+        lines.append(f"{one_line(f.location)}: {f.severity} [{f.rule}] {one_line(f.message)}")
         if f.fix:
-            lines.append(f"    fix: {f.fix}")
+            lines.append(f"    fix: {one_line(f.fix)}")
     errors, warnings = _counts(findings)
     lines.append(
         f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
@@ -54,7 +71,7 @@ def as_json(
         "summary": {"errors": errors, "warnings": warnings, "files": len(files)},
         **(extra or {}),
     }
-    return json.dumps(document, indent=2)
+    return json.dumps(document, indent=2, allow_nan=False)
 
 
 def sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo]) -> str:
@@ -104,7 +121,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo]) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2)
+    return json.dumps(document, indent=2, allow_nan=False)
 
 
 def junit(findings: Sequence[Finding], files: Sequence[str], *, suite: str) -> str:
@@ -124,15 +141,17 @@ def junit(findings: Sequence[Finding], files: Sequence[str], *, suite: str) -> s
         skipped="0",
     )
     for file, fs in by_file.items():
-        case = ET.SubElement(suite_el, "testcase", classname=suite, name=file)
+        case = ET.SubElement(suite_el, "testcase", classname=suite, name=_xml_safe(file))
         bad = [f for f in fs if f.severity == "error"]
         if bad:
             failure = ET.SubElement(case, "failure", message=f"{len(bad)} error(s)", type="accord")
-            failure.text = "\n".join(f"{f.location}: [{f.rule}] {f.message}" for f in bad)
+            failure.text = _xml_safe(
+                "\n".join(f"{f.location}: [{f.rule}] {f.message}" for f in bad))
         warned = [f for f in fs if f.severity != "error"]
         if warned:
             out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"{f.location}: warning [{f.rule}] {f.message}" for f in warned)
+            out.text = _xml_safe(
+                "\n".join(f"{f.location}: warning [{f.rule}] {f.message}" for f in warned))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 

@@ -15,6 +15,7 @@ Mapping keys are kept as the text that was written: JSON objects have string key
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,10 +141,16 @@ def _typed(tag: str, value: str, mark: Any) -> JSON:
     if tag == _BOOL:
         return value.lower() == "true"
     try:
-        return _int(value) if tag == _INT else _float(value)
+        number = _int(value) if tag == _INT else _float(value)
     except ValueError as exc:
         raise _Refused(f"{value[:20]}…: {exc}" if len(value) > 20 else str(exc), mark) \
             from None
+    if isinstance(number, float) and not math.isfinite(number):
+        # JSON has no infinity or NaN: a contract holding one could not be exported,
+        # served or generated faithfully (it printed `Infinity` in "JSON" output).
+        raise _Refused(f"{value}: JSON has no infinity or NaN; use a finite number",
+                       mark)
+    return number
 
 
 def _scalar(event: yaml.ScalarEvent) -> tuple[JSON, str | None]:
