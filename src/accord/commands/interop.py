@@ -39,7 +39,13 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
     if not path.is_file():
         raise UsageError("no such file", Location(file))
     document, source = load_yaml_file(path, file)
-    result = import_asyncapi(document, source, domain=domain, owner=owner)
+    try:
+        result = import_asyncapi(document, source, domain=domain, owner=owner)
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:
+        # A shape the importer does not expect (`channels: {c: 5}`): bad input, not a crash.
+        raise UsageError(f"not a well-formed AsyncAPI document: {type(exc).__name__}: {exc} "
+                         "(an object is expected where a value of another type is)",
+                         Location(file)) from None
     root = Path(into) if into else open_workspace_root()
     # Every target is checked before anything is written: inside --into once symlinks are
     # followed, and never a symlink itself (so --force replaces only the import's own files).

@@ -30,6 +30,11 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(ms|s|m|h)\s*$")
 
 
+
+MAX_EVENTS = 10_000_000
+"""A run keeps its events in memory: past this, a scenario (perhaps from an untrusted pull
+request) would exhaust memory before it started."""
+
 class ScenarioError(AccordError):
     """The scenario (or reproducer) file is unusable."""
 
@@ -290,6 +295,10 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
                                 at(f"/topics/{name}"))
     duration = raw.get("duration")
     count = events if events is not None else raw.get("events")
+    if isinstance(count, int) and count > MAX_EVENTS:
+        raise ScenarioError(f"events: {count:,} is more than one run holds (at most "
+                            f"{MAX_EVENTS:,}); split it into runs, or lower it",
+                            at("/events") if events is None else None)
     if count is None and duration is None:
         count = 1000
     return Scenario(

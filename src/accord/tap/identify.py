@@ -112,6 +112,9 @@ class Identifier:
         except (ValueError, UnicodeDecodeError):
             raise NotJson(f"{where} is not JSON ({data[:40]!r}); every event on a contract "
                           f"channel must be JSON") from None
+        except RecursionError:
+            return Verdict(None, None, reason="nested too deeply to be judged (no contract "
+                                              "allows that depth)")
         if isinstance(document, dict) and "specversion" in document and "type" in document:
             return self._cloudevent(data, headers)
         return self._by_channel(document)
@@ -121,7 +124,7 @@ class Identifier:
             self._ids = {e.id: (e.contract, e.version) for e in entries(self.registry)}
         try:
             document = json.loads(payload)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise NotJson(f"{where} is not JSON, nor JSON in Confluent's wire format "
                           f"({payload[:40]!r} after a zero byte and 4 id bytes)") from None
         found = self._ids.get(schema_id)

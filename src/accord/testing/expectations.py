@@ -68,6 +68,10 @@ def parse(text: str, where: str) -> JSON:
             f"corrupt expectation file {where}: not JSON (line {exc.lineno}, column "
             f"{exc.colno}: {exc.msg}); regenerate it by running the consumer's tests"
         ) from None
+    except RecursionError:
+        raise ExpectationFileError(
+            f"corrupt expectation file {where}: nested too deeply to be an expectation "
+            "file; regenerate it by running the consumer's tests") from None
     from accord.testing.contract import errors
 
     problems = errors(schema(), document, limit=3)

@@ -43,6 +43,21 @@ EXAMPLE_EVERY = 5
 """Every fifth sample is one of the contract's examples, in turn."""
 
 
+MAX_GENERATED = 100_000
+"""The most characters or items a drawn value may be made to hold: a schema asking for more
+(`minLength: 1e9`, from an untrusted contract) is refused rather than exhausting memory."""
+
+
+def _capped(s: dict[str, JSON], keyword: str) -> int:
+    value = s.get(keyword, 0)
+    low = int(value) if isinstance(value, int | float) else 0
+    if low > MAX_GENERATED:
+        raise ContractTestError(f"{keyword}: {value} asks for values larger than samples are "
+                                f"drawn ({MAX_GENERATED:,} at most); events of this schema "
+                                "cannot be generated")
+    return low
+
+
 class Compiler:
     """Turns a bundled schema (local `#/...` refs only) into a node tree, once."""
 
@@ -101,7 +116,7 @@ class Compiler:
         if kind == "number":
             return self._number(s)
         if kind == "string":
-            return String(int(s.get("minLength", 0)), s.get("maxLength"), s.get("pattern"),
+            return String(_capped(s, "minLength"), s.get("maxLength"), s.get("pattern"),
                           s.get("format"))
         if kind == "array":
             items = s.get("items")
@@ -112,7 +127,7 @@ class Compiler:
             if items is None and not prefix:
                 node = Any_()
             prefix_nodes = [self.compile(p) for p in prefix or ()]
-            low = int(s.get("minItems", 0))
+            low = _capped(s, "minItems")
             high = int(s.get("maxItems", max(low, 6)))
             if node is None:
                 high = min(high, len(prefix_nodes))

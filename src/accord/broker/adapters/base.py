@@ -278,4 +278,7 @@ def connect(url: str, timeout: float = CONNECT_TIMEOUT_S) -> EngineBroker:
     if opener is None:
         raise AdapterError(
             f"unknown broker URL {redact(url)!r}: use nats://HOST:PORT or redis://HOST:PORT")
-    return opener(url, timeout)
+    try:
+        return opener(url, timeout)
+    except ValueError as exc:  # what the client libraries raise for a malformed URL
+        raise AdapterError(f"invalid broker URL {redact(url)!r}: {exc}") from None
