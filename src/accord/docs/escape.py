@@ -36,11 +36,17 @@ def text(value: object) -> str:
     return "".join(_encode(c, i == 0) for i, c in enumerate(flat))
 
 
+_JINJA = re.compile(r"\{(?=[{%#])")
+"""What starts a Jinja tag: sites that use `mkdocs-macros` run Jinja over every page, so a
+contract string holding `{{ … }}` would be executed at build time."""
+
+
 def code(value: object) -> str:
     """A code span showing ``value``; ``text`` when a backtick would end it early."""
     flat = _WHITESPACE.sub(" ", str(value)).strip()
-    if not flat or "`" in flat or "|" in flat:
-        # A backtick would end the span; a pipe could split a table row.
+    if not flat or "`" in flat or "|" in flat or _JINJA.search(flat):
+        # A backtick would end the span; a pipe could split a table row; a Jinja tag
+        # would run under mkdocs-macros (`text` encodes the brace).
         return text(flat)
     return f"`{flat}`"
 
@@ -56,7 +62,8 @@ def html(value: object) -> str:
     Only `&`, `<` and `>` matter in a text node; leaving quotes alone keeps JSON blocks
     free of entities, which MkDocs' HTML parsers are slow to step through.
     """
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _JINJA.sub("&#123;", escaped)
 
 
 def attr(value: object) -> str:

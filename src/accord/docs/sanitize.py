@@ -38,9 +38,16 @@ def _renderer() -> markdown.Markdown:
     return renderer
 
 
+MAX_BRACKETS = 200
+"""Python-Markdown's link and image parser is quadratic in unmatched `[` (20,000 of them
+took 53 s); past this many, brackets are rendered as text and no links are made."""
+
+
 def render_markdown(source: str) -> str:
     """Sanitized HTML for a Markdown description."""
     renderer = _renderer()
+    if source.count("[") > MAX_BRACKETS:
+        source = source.replace("\\", "\\\\").replace("[", "\\[")
     rendered = renderer.reset().convert(source)
     return nh3.clean(
         rendered,
