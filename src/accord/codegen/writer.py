@@ -49,6 +49,15 @@ def _finish(text: str) -> str:
     return text
 
 
+EXPORTED = frozenset({"ABSENT", "Absent", "EVENTS", "ValidationError", "LazyClasses"})
+"""What the package's `__init__` exports itself: no event class may take these names."""
+
+
+def qualified(module: str, name: str) -> str:
+    """``name`` prefixed by its module in PascalCase: orders + RefundIssued."""
+    return "".join(part[:1].upper() + part[1:] for part in module.split("_")) + name
+
+
 def _init(package: str, source: str, style: str, modules: list[m.ModuleDef]) -> str:
     """The package's `__init__`: every class by name, but a domain module is imported only
     when one of its names is first used (PEP 562), so a large registry imports fast."""
@@ -59,15 +68,27 @@ def _init(package: str, source: str, style: str, modules: list[m.ModuleDef]) -> 
              "from ._runtime import ABSENT, Absent, LazyClasses, ValidationError", "",
              "if _t.TYPE_CHECKING:"]
     where: dict[str, str] = {}
+    real: dict[str, str] = {}
     events: list[tuple[str, int, str, str]] = []
+    exported = {module.name: sorted({*(c.name for c in module.classes if c.event is not None),
+                                     *module.latest, *wrappers(module)}) for module in modules}
+    seen: dict[str, int] = {}
+    for names in exported.values():
+        for n in names:
+            seen[n] = seen.get(n, 0) + 1
     for module in modules:
-        names = sorted(c.name for c in module.classes if c.event is not None)
-        names += sorted(module.latest) + wrappers(module)
+        names = exported[module.name]
         if names:
             lines.append(f"    from .{module.name} import (")
-            lines += [f"        {n}," for n in sorted(names)]
+            for n in names:
+                # A name two domains share, or one the runtime exports (ValidationError),
+                # is exported under its domain's name: OrdersRefundIssued.
+                alias = qualified(module.name, n) if seen[n] > 1 or n in EXPORTED else n
+                lines.append(f"        {n}," if alias == n else f"        {n} as {alias},")
+                where[alias] = module.name
+                if alias != n:
+                    real[alias] = n
             lines.append("    )")
-            where.update((n, module.name) for n in names)
         events += [(c.event.event, c.event.version, module.name, c.name) for c in module.classes
                    if c.event is not None]
     if not where:
@@ -76,6 +97,8 @@ def _init(package: str, source: str, style: str, modules: list[m.ModuleDef]) -> 
                   [*where, "ABSENT", "Absent", "EVENTS", "ValidationError"])], "]", "",
               "_WHERE: dict[str, str] = {", *[f"    {n!r}: {w!r}," for n, w in sorted(
                   where.items())], "}",
+              "_REAL: dict[str, str] = {", *[f"    {n!r}: {r!r}," for n, r in sorted(
+                  real.items())], "}",
               "_MODULES = frozenset({" + ", ".join(repr(mod.name) for mod in modules) + "})",
               "", "EVENTS: _t.Mapping[tuple[str, int], _t.Any] = LazyClasses(__name__, {"]
     lines += [f"    ({event!r}, {version!r}): ({module!r}, {cls!r}),"
@@ -87,7 +110,8 @@ def _init(package: str, source: str, style: str, modules: list[m.ModuleDef]) -> 
               "    module = _WHERE.get(name)",
               "    if module is None:",
               "        raise AttributeError(f'module {__name__!r} has no attribute {name!r}')",
-              "    value = getattr(_importlib.import_module(f'.{module}', __name__), name)",
+              "    value = getattr(_importlib.import_module(f'.{module}', __name__),",
+              "                    _REAL.get(name, name))",
               "    globals()[name] = value",
               "    return value", "", "",
               "def __dir__() -> list[str]:",

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from accord.docs.escape import slug
+from accord.docs.escape import page_slug
 from accord.registry import Contract, Policy, Registry
 
 
@@ -45,20 +45,20 @@ class Catalog:
         return self._path(f"{kind}/index.md")
 
     def event(self, contract: Contract) -> str:
-        return self._path(f"events/{slug(contract.domain)}/{slug(contract.name)}.md")
+        return self._path(f"events/{page_slug(contract.domain)}/{page_slug(contract.name)}.md")
 
     def schema_file(self, contract: Contract, number: int) -> str:
         base = self.event(contract).removesuffix(".md")
         return f"{base}.v{number}.schema.json"
 
     def domain(self, name: str) -> str:
-        return self._path(f"domains/{slug(name)}.md")
+        return self._path(f"domains/{page_slug(name)}.md")
 
     def service(self, name: str) -> str:
-        return self._path(f"services/{slug(name)}.md")
+        return self._path(f"services/{page_slug(name)}.md")
 
     def channel(self, name: str) -> str:
-        return self._path(f"channels/{slug(name)}.md")
+        return self._path(f"channels/{page_slug(name)}.md")
 
 
 def build_catalog(registry: Registry, policy: Policy, prefix: str = "catalog",

@@ -119,3 +119,17 @@ def raw_block(markup: str) -> str:
     inside blocks `<` is always escaped, and in Markdown text it is a character reference.
     """
     return f"\n{RAW_OPEN}\n{markup}\n{RAW_CLOSE}\n"
+
+
+RESERVED_PAGES = frozenset({"index", "readme", "404", "sitemap", "search", "assets"})
+"""Page names the site (or MkDocs) uses itself: `services/index.md` is the service list."""
+
+
+def page_slug(name: str) -> str:
+    """``slug(name)``, kept off the names of the site's own pages (a service, channel or
+    domain called `index` would replace the list it is on)."""
+    cleaned = slug(name)
+    if cleaned.lower() in RESERVED_PAGES:
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+        return f"{cleaned}-{digest}"
+    return cleaned
