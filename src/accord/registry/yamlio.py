@@ -62,6 +62,10 @@ MAX_INT_DIGITS = 4300
 """Python's own limit for reading a decimal integer; a longer one is refused, not a crash."""
 
 
+# First characters of every plain scalar that YAML 1.1 or 1.2 reads as other than a string.
+_MAYBE_TYPED = frozenset("-+0123456789.~nNtTfFyYoO<=")
+
+
 def core_tag(value: str) -> str:
     """The tag YAML 1.2's core schema gives the plain scalar ``value``."""
     for tag, regexp in _CORE:
@@ -157,6 +161,8 @@ def _scalar(event: yaml.ScalarEvent) -> tuple[JSON, str | None]:
     """The value of a scalar, and what a YAML 1.1 reader would make of it, if different."""
     value: str = event.value
     tag = event.tag
+    if value and value[0] not in _MAYBE_TYPED and tag in (None, "!"):
+        return value, None  # a word: a string to every reader, 1.1 or 1.2 (most scalars)
     if tag in (None, "!") and event.implicit[0]:
         tag = core_tag(value)
         if value == "<<":
@@ -165,6 +171,10 @@ def _scalar(event: yaml.ScalarEvent) -> tuple[JSON, str | None]:
         old = _yaml11_tag(value)
         if old.endswith(":timestamp") or old == _MERGE:
             return result, None  # dates: 1.1 tools read a date, JSON has none; not news
+        if old == tag and "_" not in value and ":" not in value and not (
+                tag == _INT and value.lstrip("+-").startswith("0") and
+                len(value.lstrip("+-")) > 1):
+            return result, None  # the same tag and no 1.1-only spelling: the same value
         try:
             then = value if old == _STR else \
                 _CONSTRUCTOR.construct_object(ScalarNode(old, value))

@@ -70,17 +70,18 @@ def _additional_properties(validator: Any, extra_schema: Any, instance: Any,
         return
     declared = schema.get("properties", {})
     patterns = list(schema.get("patternProperties", {}))
-    extras = []
-    for name in instance:
-        if name in declared:
-            continue
-        hits = [_search(p, name) for p in patterns]
-        if any(isinstance(h, str) for h in hits):
-            yield ValidationError("a patternProperties pattern cannot be evaluated; "
-                                  "not accepted")
-            return
-        if not any(hits):
-            extras.append(name)
+    extras = [name for name in instance if name not in declared]
+    if patterns and extras:
+        kept = []
+        for name in extras:
+            hits = [_search(p, name) for p in patterns]
+            if any(isinstance(h, str) for h in hits):
+                yield ValidationError("a patternProperties pattern cannot be evaluated; "
+                                      "not accepted")
+                return
+            if not any(hits):
+                kept.append(name)
+        extras = kept
     if validator.is_type(extra_schema, "object"):
         for name in extras:
             yield from validator.descend(instance[name], extra_schema, path=name)

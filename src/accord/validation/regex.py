@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 import re2
+from re2 import _re2
 
 from accord.errors import AccordError
 
@@ -27,6 +28,7 @@ MAX_MEMORY = 8 << 20
 
 _ECMA_SPACE = (r"\t\n\x{0B}\f\r \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}"
                r"\x{202F}\x{205F}\x{3000}\x{FEFF}")
+_UNANCHORED = re2._Anchor.UNANCHORED
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 _OPTIONS.max_mem = MAX_MEMORY
@@ -94,15 +96,29 @@ def compile_pattern(pattern: str) -> Any:
         if any(n and int(n) > MAX_REPEAT for n in match.groups()):
             raise PatternUnsupported(f"pattern {pattern!r} repeats {match.group(0)} times; "
                                      f"more than {MAX_REPEAT} cannot be evaluated here")
-    try:
-        return re2.compile(translate(pattern), options=_OPTIONS)
-    except re2.error as exc:
-        detail = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) \
-            else str(exc)
+    program = _re2.RE2(translate(pattern).encode("utf-8", "surrogatepass"), _OPTIONS)
+    if not program.ok():
+        detail = program.error()
+        detail = detail.decode() if isinstance(detail, bytes) else str(detail)
         raise PatternUnsupported(f"pattern {pattern!r} is not a regex Accord can evaluate: "
-                                 f"{detail}") from None
+                                 f"{detail}")
+    return _Program(program)
+
+
+class _Program:
+    """A compiled RE2 program, called without the `re2` module's match objects (which cost
+    six times the match itself on the short strings of event payloads)."""
+
+    __slots__ = ("_program",)
+
+    def __init__(self, program: Any) -> None:
+        self._program = program
+
+    def search(self, text: str) -> bool:
+        data = text.encode("utf-8", "surrogatepass")
+        return bool(self._program.Match(_UNANCHORED, data, 0, len(data))[0][0] != -1)
 
 
 def search(pattern: str, text: str) -> bool:
     """Whether ``pattern`` matches anywhere in ``text`` (as JSON Schema's `pattern`)."""
-    return compile_pattern(pattern).search(text) is not None
+    return bool(compile_pattern(pattern).search(text))

@@ -131,9 +131,10 @@ class EnumUnique(Rule):
                 continue
             # One canonical key per value: linear in the enum (a pull request can hold one
             # of 200,000 values; comparing pairs took minutes).
-            seen: set[tuple[str, str]] = set()
+            seen: set[tuple[str, object]] = set()
             for i, value in enumerate(values):
-                key = (type(value).__name__, json.dumps(value, sort_keys=True))
+                key = (type(value).__name__, value if isinstance(value, str | int | float)
+                       else json.dumps(value, sort_keys=True))
                 if key in seen:
                     yield Issue(f"enum value {value!r} is repeated", f"{pointer}/enum/{i}")
                 seen.add(key)
