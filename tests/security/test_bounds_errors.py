@@ -49,6 +49,11 @@ consumers:
         _extra(r, "n: {type: string, minLength: 1e9, description: N.}", required=True),
         _write(r / "scenarios/s.yaml", SCENARIO.format(events=10))),
      ["sim", "run", "scenarios/s.yaml"], "minLength"),
+    ("pattern a{4294967294} in a simulated event", lambda r: (
+        _extra(r, "n: {type: string, pattern: 'a{4294967294}', description: N.}",
+               required=True),
+        _write(r / "scenarios/s.yaml", SCENARIO.format(events=10))),
+     ["sim", "run", "scenarios/s.yaml"], "100,000 characters"),
     ("events: 1e9 in a scenario", lambda r: _write(r / "scenarios/s.yaml",
                                                   SCENARIO.format(events=10**9)),
      ["sim", "run", "scenarios/s.yaml"], "more than one run holds"),

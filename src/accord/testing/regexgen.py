@@ -13,6 +13,8 @@ import string
 from functools import lru_cache
 from typing import Any
 
+from accord.testing.errors import ContractTestError
+
 # The parser is private but stable since Python 3.0 (as sre_parse); its public alias
 # sre_parse warns on import, and the test suite turns warnings into errors.
 _parser: Any = importlib.import_module("re._parser")
@@ -104,6 +106,15 @@ def _compile(tree: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
+MAX_LENGTH = 100_000
+"""Longest string drawn for a pattern: `a{4294967294}` from an untrusted contract is
+refused, not built in memory."""
+
+
+def pattern_of(step: tuple[Any, ...]) -> str:
+    return f"repeat {{{step[1]},{step[2] if step[2] is not None else ''}}}"
+
+
 def generate(pattern: str, rng: random.Random, *, extra: int = MAX_REPEAT_EXTRA) -> str:
     """A string that `re.search(pattern, ...)` accepts, in most cases; callers verify."""
     out: list[str] = []
@@ -122,6 +133,10 @@ def _run(program: tuple[Any, ...], rng: random.Random, out: list[str], groups: d
             out.append(chars[int(rng.random() * len(chars))])
         elif kind == "rep":
             low, high = step[1], step[2]
+            if low > MAX_LENGTH or len(out) > MAX_LENGTH:
+                raise ContractTestError(
+                    f"pattern {pattern_of(step)} asks for strings longer than samples are "
+                    f"drawn ({MAX_LENGTH:,} characters at most)")
             high = low + extra if high is None else min(high, low + extra)
             for _ in range(rng.randint(low, max(low, high))):
                 _run(step[3], rng, out, groups, extra)
