@@ -19,6 +19,7 @@ from jsonschema.validators import validator_for
 
 from accord.validation import regex
 from accord.validation.regex import PatternUnsupported
+from accord.validation.unevaluated import unevaluated_properties
 
 NotFetched = referencing.exceptions.NoSuchResource
 """A reference to a resource outside the schema: Accord never fetches one."""
@@ -93,6 +94,7 @@ def _additional_properties(validator: Any, extra_schema: Any, instance: Any,
 
 _LINEAR = {"pattern": _pattern, "patternProperties": _pattern_properties,
            "additionalProperties": _additional_properties}
+_LINEAR_2020 = {**_LINEAR, "unevaluatedProperties": unevaluated_properties}
 _EXTENDED: dict[Any, Any] = {}
 
 
@@ -100,7 +102,8 @@ def _linear(cls: Any) -> Any:
     """``cls`` with every keyword that runs a regex running it through RE2."""
     extended = _EXTENDED.get(cls)
     if extended is None:
-        extended = _EXTENDED[cls] = validators.extend(cls, _LINEAR)
+        keywords = _LINEAR_2020 if "unevaluatedProperties" in cls.VALIDATORS else _LINEAR
+        extended = _EXTENDED[cls] = validators.extend(cls, keywords)
     return extended
 
 

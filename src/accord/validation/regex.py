@@ -39,12 +39,36 @@ MAX_REPEAT = 1000
 """RE2's limit on `{n,m}`; ECMA-262 has none, so a larger count is refused, not misread."""
 
 
+# ECMA-262's long General_Category names, as RE2 spells them (it knows the short ones).
+_CATEGORIES = {
+    "Letter": "L", "Cased_Letter": "L", "Uppercase_Letter": "Lu", "Lowercase_Letter": "Ll",
+    "Titlecase_Letter": "Lt", "Modifier_Letter": "Lm", "Other_Letter": "Lo", "Mark": "M",
+    "Nonspacing_Mark": "Mn", "Spacing_Mark": "Mc", "Enclosing_Mark": "Me", "Number": "N",
+    "Decimal_Number": "Nd", "digit": "Nd", "Letter_Number": "Nl", "Other_Number": "No",
+    "Punctuation": "P", "punct": "P", "Connector_Punctuation": "Pc",
+    "Dash_Punctuation": "Pd", "Open_Punctuation": "Ps", "Close_Punctuation": "Pe",
+    "Initial_Punctuation": "Pi", "Final_Punctuation": "Pf", "Other_Punctuation": "Po",
+    "Symbol": "S", "Math_Symbol": "Sm", "Currency_Symbol": "Sc", "Modifier_Symbol": "Sk",
+    "Other_Symbol": "So", "Separator": "Z", "Space_Separator": "Zs",
+    "Line_Separator": "Zl", "Paragraph_Separator": "Zp", "Other": "C", "Control": "Cc",
+    "cntrl": "Cc", "Format": "Cf", "Surrogate": "Cs", "Private_Use": "Co",
+}
+_PROPERTY = re.compile(r"\\([pP])\{(?:(?:General_Category|gc|Script|sc|"
+                       r"Script_Extensions|scx)=)?([A-Za-z_]+)\}")
+
+
+def _property(match: re.Match[str]) -> str:
+    name = match.group(2)
+    return f"\\{match.group(1)}{{{_CATEGORIES.get(name, name)}}}"
+
+
 class PatternUnsupported(AccordError):
     """A pattern that cannot be evaluated in linear time, or is not a regex at all."""
 
 
 def translate(pattern: str) -> str:
     """``pattern`` (ECMA-262) in RE2's syntax."""
+    pattern = _PROPERTY.sub(_property, pattern)
     out: list[str] = []
     i, in_class = 0, False
     while i < len(pattern):
