@@ -46,6 +46,28 @@ def no_loss(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
     return found
 
 
+def valid_not_dead_lettered(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
+    """A valid event in a dead-letter queue was never handled: the run did not work."""
+    found = []
+    for c in outcome.consumers:
+        lost = sorted({m.id for (topic, _, _), m in outcome.records.items()
+                       if topic in c.topics and m.event in c.events and m.valid
+                       and m.id in dead[c.group]})
+        if lost:
+            found.append(Violation("valid-not-dead-lettered", f"{len(lost)} valid event(s) "
+                                   f"dead-lettered by {c.group} instead of handled, e.g. "
+                                   f"{lost[0]}", lost[0], c.group))
+    return found
+
+
+def something_acked(outcome: Outcome) -> list[Violation]:
+    """A run that published events and handled none of them did nothing that worked."""
+    if outcome.records and not any(outcome.handled[c.group] for c in outcome.consumers):
+        return [Violation("something-acked", f"{len(outcome.records)} records published and "
+                          "none handled by any consumer")]
+    return []
+
+
 def invalid_dead_lettered(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
     found = []
     for c in outcome.consumers:
@@ -147,6 +169,10 @@ def check(scenario: Scenario, outcome: Outcome, baseline: Callable[[], Outcome] 
         found += no_loss(outcome, dead)
     if "invalid-dead-lettered" in wanted:
         found += invalid_dead_lettered(outcome, dead)
+    if "valid-not-dead-lettered" in wanted:
+        found += valid_not_dead_lettered(outcome, dead)
+    if "something-acked" in wanted:
+        found += something_acked(outcome)
     if "idempotent" in wanted and baseline is not None:
         found += idempotent(outcome, baseline())
     if "replay-equals-live" in wanted:

@@ -102,6 +102,8 @@ class Report:
     series: dict[str, Any] = field(default_factory=dict, repr=False)  # for --html only
     unchecked: dict[str, str] = field(default_factory=dict)  # invariant -> why not here
     error: str | None = None  # a real engine failed mid-run: the figures are partial
+    warnings: list[Violation] = field(default_factory=list)  # lowered with `warn:`
+    checked: tuple[str, ...] = ()  # the invariants this run checked
 
     @property
     def ok(self) -> bool:
@@ -120,6 +122,8 @@ class Report:
                {"events": self.shrunk[0], "faults": self.shrunk[1]}}
         if "broker" in self.metrics:  # a real engine's run; embedded output is unchanged
             out.update(unchecked=self.unchecked, error=self.error)
+        if self.warnings:
+            out["warnings"] = [v.to_json() for v in self.warnings]
         return out
 
     def json_text(self) -> str:
@@ -151,7 +155,10 @@ class Report:
                          "before it")
         elif self.ok:
             lines.append("ok: every invariant and SLO holds" + (
-                " that this engine supports" if self.unchecked else ""))
+                " that this engine supports" if self.unchecked else "") + (
+                f" (checked: {', '.join(self.checked)})" if self.checked else ""))
+        for v in self.warnings:
+            lines.append(f"  warning (lowered with warn:): {v.invariant}: {v.message}")
         if self.violations:
             lines.append(f"FAILED: {len(self.violations)} violation(s)")
             for v in self.violations:

@@ -22,7 +22,11 @@ from accord.registry import Registry, SourceMap
 from accord.registry.yamlio import load_yaml
 
 BUILTIN_INVARIANTS = ("no-loss", "per-key-order", "valid-accepted", "invalid-dead-lettered",
-                      "idempotent", "replay-equals-live", "contract-valid-outputs")
+                      "idempotent", "replay-equals-live", "contract-valid-outputs",
+                      "valid-not-dead-lettered", "something-acked")
+ALWAYS_CHECKED = ("valid-accepted", "valid-not-dead-lettered", "something-acked")
+"""Checked in every run, listed or not: a run where valid events were not handled is not
+ok. A scenario can lower them to warnings with `warn: [...]`."""
 DEFAULT_INVARIANTS = ("no-loss", "per-key-order", "valid-accepted", "invalid-dead-lettered",
                       "contract-valid-outputs")
 _UNITS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000}
@@ -99,6 +103,8 @@ class Scenario:
     user_invariants: tuple[tuple[str, Callable[..., object]], ...]
     slo: dict[str, float]
     registry: Registry = field(repr=False)
+    warn: tuple[str, ...] = ()
+    """Always-checked invariants the scenario reports as warnings instead of failures."""
 
 
 def parse_duration(text: object, where: Location) -> int:
@@ -278,6 +284,9 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
             raise ScenarioError(f"unknown invariant {name!r} (known: "
                                 f"{', '.join(BUILTIN_INVARIANTS)}, or module:function)",
                                 at(f"/invariants/{i}"))
+    for name in ALWAYS_CHECKED:
+        if name not in invariants:
+            invariants.append(name)
     slo_raw = raw.get("slo") or {}
     slo: dict[str, float] = {}
     if "p99_latency" in slo_raw:
@@ -310,6 +319,7 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
         partitions={k: int(v.get("partitions", 1)) for k, v in (raw.get("topics") or {}).items()},
         producers=tuple(producers), consumers=tuple(consumers), faults=faults,
         invariants=tuple(invariants), user_invariants=tuple(user), slo=slo, registry=registry,
+        warn=tuple(raw.get("warn") or ()),
     )
 
 

@@ -119,8 +119,11 @@ class Simulation:
         metrics = metrics_of(outcome)
         if outcome.error is None:
             violations += check_slo(self.scenario.slo, metrics)
+        lowered = [v for v in violations if v.invariant in self.scenario.warn]
+        violations = [v for v in violations if v.invariant not in self.scenario.warn]
         report = Report(self.scenario.seed, self.scenario.file, violations, metrics,
-                        outcome.injected, unchecked=outcome.unchecked, error=outcome.error)
+                        outcome.injected, unchecked=outcome.unchecked, error=outcome.error,
+                        warnings=lowered, checked=tuple(self.scenario.invariants))
         report.series = {"lag": outcome.lag_series, "latency": outcome.latency_series}
         # An invariant first; failing that, an SLO breach is shrunk the same way.
         broken = [v for v in violations if not v.invariant.startswith("slo:")] or violations
