@@ -12,8 +12,16 @@ from tests.support import MINIMAL
 
 HANDLER = '''\
 def handle(event, ctx):
+    raise TypeError("'State' object does not support item assignment")
+'''
+MAPPING = '''\
+def handle(event, ctx):
     # `ctx.state` read as "a key-value store": item assignment, everyone's first guess.
     ctx.state[event["order_id"]] = event
+    ctx.state.setdefault("count", 0)
+    ctx.state["count"] = ctx.state["count"] + 1
+    assert event["order_id"] in ctx.state and len(ctx.state) >= 2
+    del ctx.state["count"]
 '''
 
 SCENARIO = """\
@@ -57,6 +65,11 @@ def test_a_handler_that_always_raises_fails_the_run(tmp_path: Path) -> None:
 def test_a_working_handler_is_ok(tmp_path: Path) -> None:
     code, report = _run(tmp_path, "def handle(event, ctx):\n    ctx.state.set("
                                   "event['order_id'], 1)\n")
+    assert (code, report["ok"]) == (0, True), report["violations"]
+
+
+def test_a_mapping_style_handler_works(tmp_path: Path) -> None:
+    code, report = _run(tmp_path, MAPPING)
     assert (code, report["ok"]) == (0, True), report["violations"]
 
 

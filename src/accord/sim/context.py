@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any, Protocol
 
 JSON = Any
 
 
-class State:
+class State(MutableMapping[str, JSON]):
     """A service's key-value store, owned by the simulator so it can be snapshot.
 
-    One store per consumer group (a service's database), shared by its instances.
-    Values are copied on the way in, so a handler cannot change them behind its back.
+    One store per consumer group (a service's database), shared by its instances. It is a
+    mapping (`ctx.state[k] = v`, `ctx.state.get(k)`, `setdefault`, `in`, `del`, iteration)
+    with helpers (`set`, `incr`, `delete`). Values are copied on the way in and out, so a
+    handler cannot change them behind its back; each value is copied on its own, so the
+    cost of an access is the size of that value, not of the store.
     """
 
     __slots__ = ("_data",)
@@ -22,11 +25,20 @@ class State:
     def __init__(self) -> None:
         self._data: dict[str, JSON] = {}
 
+    def __getitem__(self, key: str) -> JSON:
+        return copy.deepcopy(self._data[key])
+
+    def __setitem__(self, key: str, value: JSON) -> None:
+        self._data[key] = copy.deepcopy(value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
     def get(self, key: str, default: JSON = None) -> JSON:
         return copy.deepcopy(self._data.get(key, default))
 
     def set(self, key: str, value: JSON) -> None:
-        self._data[key] = copy.deepcopy(value)
+        self[key] = value
 
     def incr(self, key: str, by: float = 1) -> float:
         value = self._data.get(key, 0) + by
