@@ -236,7 +236,7 @@ def sim_group() -> None:
 
 
 @sim_group.command("run")
-@click.argument("scenario", default="scenarios/shop.yaml", type=click.Path(dir_okay=False))
+@click.argument("scenario", default=None, required=False, type=click.Path(dir_okay=False))
 @click.option("--seed", type=int, help="Override the scenario's seed.")
 @click.option("--events", type=click.IntRange(min=1), help="Override the number of events.")
 @click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
@@ -248,9 +248,10 @@ def sim_group() -> None:
 @click.option("--broker", default="embedded", show_default=True, metavar="URL",
               help="Run on a real engine in real time: nats://HOST:PORT or "
               "redis://HOST:PORT/DB.")
-def sim_run(scenario: str, seed: int | None, events: int | None, fmt: str,
+def sim_run(scenario: str | None, seed: int | None, events: int | None, fmt: str,
             repro: str | None, html: str | None, broker: str) -> int:
-    """Run SCENARIO; exit 1 on a broken invariant or SLO, with a shrunk reproducer.
+    """Run SCENARIO (default: scenarios/shop.yaml); exit 1 on a broken invariant or SLO,
+    with a shrunk reproducer.
 
     On a real engine (--broker) the run takes real time, reports the invariants the engine
     cannot support, and exits 2 if the engine goes away mid-run.

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from accord.errors import UsageError
 from accord.sim import Report, Simulation, load_repro
 
 PROGRESS_FROM = 20_000
@@ -45,8 +46,17 @@ class _LazyBar:
         self._bar.update(n)
 
 
-def run(scenario: str, seed: int | None, events: int | None, fmt: str,
+DEFAULT_SCENARIO = "scenarios/shop.yaml"
+
+
+def run(scenario: str | None, seed: int | None, events: int | None, fmt: str,
         repro: str | None, html: str | None = None, broker: str = "embedded") -> int:
+    if scenario is None:
+        if not Path(DEFAULT_SCENARIO).is_file():
+            raise UsageError(f"no scenario given, and no {DEFAULT_SCENARIO} here: give a "
+                             "scenario file (`accord schema scenario` prints its format; "
+                             "site/docs/simulator.md shows one)")
+        scenario = DEFAULT_SCENARIO
     wall, cpu = time.perf_counter(), time.process_time()
     sim = Simulation(scenario, seed=seed, events=events, broker=broker)
     target = repro or str(Path(scenario).with_suffix("")) + ".repro.yaml"
