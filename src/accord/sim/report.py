@@ -156,7 +156,8 @@ class Report:
         elif self.ok:
             lines.append("ok: every invariant and SLO holds" + (
                 " that this engine supports" if self.unchecked else "") + (
-                f" (checked: {', '.join(self.checked)})" if self.checked else ""))
+                f" (checked: {', '.join(i for i in self.checked if i not in self.unchecked)})"
+                if self.checked else ""))
         for v in self.warnings:
             lines.append(f"  warning (lowered with warn:): {v.invariant}: {v.message}")
         if self.violations:
