@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import click
+
 from accord.commands.common import display
 from accord.config import find_config
 from accord.docs.build import (
@@ -72,6 +74,9 @@ def build(out: str | None, strict: bool, config_file: str | None) -> int:
         if cause is not None:
             raise cause from None
         raise DocsBuildError(f"the site was not built: {exc}") from None
+    if target is not None:
+        click.echo(f"site: {display(target / 'index.html')} (serve it with `accord docs "
+                   "serve`, or open the folder from any web server)", err=True)
     return 0
 
 
