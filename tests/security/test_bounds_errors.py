@@ -57,6 +57,9 @@ consumers:
     ("events: 1e9 in a scenario", lambda r: _write(r / "scenarios/s.yaml",
                                                   SCENARIO.format(events=10**9)),
      ["sim", "run", "scenarios/s.yaml"], "more than one run holds"),
+    ("duration: 100000h in a scenario", lambda r: _write(
+        r / "scenarios/s.yaml", SCENARIO.replace("events: {events}", "duration: 100000h")),
+     ["sim", "run", "scenarios/s.yaml"], "more than one run holds"),
     ("check --base ''", lambda r: None, ["check", "--base", ""], "--base is empty"),
 ])
 def test_bad_input_is_exit_2_with_a_message(tmp_path: Path, name: str, setup: object,

@@ -310,6 +310,14 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
                             at("/events") if events is None else None)
     if count is None and duration is None:
         count = 1000
+    if count is None:
+        # A duration makes events at the producers' rates: bound what it would make too.
+        planned = sum(p.per_ms for p in producers) * parse_duration(duration, at("/duration"))
+        if planned > MAX_EVENTS:
+            raise ScenarioError(f"duration: {duration} at these rates makes about "
+                                f"{planned:,.0f} events, more than one run holds (at most "
+                                f"{MAX_EVENTS:,}); shorten it or lower the rates",
+                                at("/duration"))
     return Scenario(
         raw=raw, file=source.file, base=base,
         seed=seed if seed is not None else int(raw.get("seed", 0)),
