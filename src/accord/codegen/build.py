@@ -40,6 +40,13 @@ RUNTIME = "_runtime"
 _REF = re.compile(r"'\$ref': '([^'\\]*)'")
 
 
+_READS_SIBLINGS = frozenset({
+    "additionalProperties", "unevaluatedProperties", "additionalItems", "unevaluatedItems",
+    "then", "else", "minContains", "maxContains",
+})
+"""Keywords whose meaning depends on keywords beside them in the same schema object."""
+
+
 class CodegenError(AccordError):
     """Part of the registry cannot be turned into classes that are exactly as strict."""
 
@@ -291,8 +298,17 @@ class Builder:
             only = parts[0]
             if not (set(rest) - ANNOTATIONS):
                 return self.type_of(ctx, only, f"{pointer}/allOf/0", hint)
-            if "$ref" not in only and not (set(rest) - ANNOTATIONS) & set(only):
+            # Merging is exact only when no keyword reads its neighbours: `additionalProperties`
+            # beside `properties` means "not declared *here*", so moving `properties` in from
+            # the allOf would widen it (a wrong accept found by the JSON-Schema-Test-Suite).
+            adjacent = (set(rest) | set(only)) & _READS_SIBLINGS
+            if "$ref" not in only and not (set(rest) - ANNOTATIONS) & set(only) \
+                    and not adjacent:
                 return self.type_of(ctx, {**rest, **only}, pointer, hint)
+            if adjacent:
+                raise Unsupported(pointer, f"allOf beside or holding {sorted(adjacent)[0]} is "
+                                           "not supported: that keyword reads the keywords "
+                                           "next to it, so merging would change its meaning")
         raise Unsupported(pointer, "allOf is supported only with one schema that does not "
                                     "overlap its siblings")
 

@@ -161,7 +161,7 @@ class Decimal(_decimal.Decimal):
 # RFC 3339 date-time; the ranges are then checked by fromisoformat.
 _DATE_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
-    r"(?:[Zz]|[+-][0-9]{2}:[0-9]{2})\Z", re.ASCII).match
+    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z", re.ASCII).match
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII).match
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z", re.ASCII).match
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z", re.ASCII).match
@@ -176,13 +176,18 @@ def load_datetime(text: str) -> _dt.datetime:
             digits = len(rest) - len(rest.lstrip("0123456789"))
             if digits > 6:
                 iso = head + "." + rest[:6] + rest[digits:]
+        leap = iso[17:19] == "60"
+        if leap:  # RFC 3339 allows a leap second, at 23:59:60 UTC only
+            iso = iso[:17] + "59" + iso[19:]
         try:
             value = DateTime.fromisoformat(iso)
         except ValueError:
             pass
         else:
-            value.text = text
-            return value
+            utc = value.astimezone(_dt.UTC)
+            if not leap or (utc.hour, utc.minute) == (23, 59):
+                value.text = text
+                return value
     raise ValidationError("format", f"{text!r} is not an RFC 3339 date-time")
 
 

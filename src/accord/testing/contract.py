@@ -49,6 +49,8 @@ class _Cannot(Exception):
 
 _LEGACY_REFS = ("draft-07", "draft-06", "draft-04", "draft-03")
 _OPAQUE = frozenset({"enum", "const", "examples", "default"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs",
+                          "definitions"})
 
 
 def _inline(root: JSON) -> JSON | None:
@@ -81,10 +83,25 @@ def _inline(root: JSON) -> JSON | None:
             siblings = {k: v for k, v in node.items() if k != "$ref"}
             if legacy or not siblings:
                 return inlined
-            return {**{k: walk(v, stack, False) if k not in _OPAQUE else v
-                       for k, v in siblings.items()}, "allOf": [inlined]}
-        return {k: walk(v, stack, False) if k not in _OPAQUE else v
-                for k, v in node.items() if not (k in ("$defs", "definitions") and top)}
+            beside = schema_items(siblings, stack)
+            # The sibling allOf stays: the inlined target joins it, it does not replace it.
+            others = beside.pop("allOf", [])
+            return {**beside, "allOf": [*(others if isinstance(others, list) else []),
+                                        inlined]}
+        return schema_items({k: v for k, v in node.items()
+                             if not (k in ("$defs", "definitions") and top)}, stack)
+
+    def schema_items(node: dict[str, JSON], stack: tuple[str, ...]) -> dict[str, JSON]:
+        out: dict[str, JSON] = {}
+        for k, v in node.items():
+            if k in _OPAQUE:
+                out[k] = v  # values, not schemas
+            elif k in _SCHEMA_MAPS and isinstance(v, dict):
+                # Names, then schemas: a property called `enum` still has a schema.
+                out[k] = {name: walk(sub, stack, False) for name, sub in v.items()}
+            else:
+                out[k] = walk(v, stack, False)
+        return out
 
     try:
         return walk(root, (), True)
