@@ -71,3 +71,20 @@ def test_a_property_named_like_a_value_keyword_keeps_its_schema(name: str) -> No
     validator = validator_for_schema(schema)
     assert validator.is_valid({name: 1}) is True
     assert validator.is_valid({name: "x"}) is False
+
+
+def test_a_root_id_is_the_schema_id_and_an_embedded_one_is_refused(write_tree) -> None:  # type: ignore[no-untyped-def]
+    from accord.errors import AccordError
+    from accord.registry import load_registry
+    from tests.support import MINIMAL
+
+    with_id = MINIMAL.replace("      type: object\n",
+                              "      $id: urn:example:order-placed\n      type: object\n", 1)
+    root = write_tree({"contracts/orders/order_placed.yaml": with_id})
+    assert load_registry(root / "contracts").contracts[0].versions[0].resolved["$id"] == \
+        "urn:example:order-placed"
+    embedded = MINIMAL.replace("order_id: {type: string, description: The order.}",
+                               "order_id: {$id: 'urn:x', type: string, description: O.}")
+    root = write_tree({"contracts/orders/order_placed.yaml": embedded})
+    with pytest.raises(AccordError, match="embedded"):
+        load_registry(root / "contracts")

@@ -204,7 +204,7 @@ class Bundler:
                 out[key] = self._ref(value, root, path, source, child, prefix, needs)
             elif key in ("$dynamicRef", "$recursiveRef"):
                 out[key] = self._dynamic(key, value, root, source, child)
-            elif key == "$id" and pointer and not prefix.startswith("/$defs/"):
+            elif key == "$id" and node is not root and not prefix.startswith("/$defs/"):
                 raise RefError(
                     "an embedded $id is not supported in contracts; use $defs and relative refs",
                     source.locate(child),
