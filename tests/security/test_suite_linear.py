@@ -12,7 +12,7 @@ import pytest
 
 from accord.validation import closed_validator
 
-SUITE = Path(__file__).parent / "JSON-Schema-Test-Suite"
+SUITE = Path(__file__).parent.parent / "conformance" / "JSON-Schema-Test-Suite" / "tests"
 DRAFTS = {"draft2020-12": "https://json-schema.org/draft/2020-12/schema",
           "draft7": "http://json-schema.org/draft-07/schema#"}
 
@@ -20,7 +20,7 @@ DRAFTS = {"draft2020-12": "https://json-schema.org/draft/2020-12/schema",
 def _cases() -> list[Any]:
     out = []
     for draft, uri in DRAFTS.items():
-        for path in sorted((SUITE / draft).glob("*.json")):
+        for path in sorted(p for p in (SUITE / draft).glob("*.json") if p.stem in KEYWORDS):
             for group in json.loads(path.read_text()):
                 schema = group["schema"]
                 if isinstance(schema, dict) and "$schema" not in schema:
@@ -32,6 +32,8 @@ def _cases() -> list[Any]:
     return out
 
 
+KEYWORDS = {"pattern", "patternProperties", "additionalProperties", "propertyNames",
+            "unevaluatedProperties"}
 CASES = _cases()
 
 
