@@ -40,6 +40,15 @@ def repo(write_tree):
     return root
 
 
+def _commit_then_tighten_shared(root):
+    """Publish the tree, then raise the shared id's minLength (a change it must not make)."""
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "base")
+    (root / "contracts/_shared/id.yaml").write_text(SHARED.replace("minLength: 1",
+                                                                   "minLength: 3"))
+
+
 def check(capsys, *args):
     code = main(["check", "--base", "HEAD", "--format", "json", *args])
     out, err = capsys.readouterr()
@@ -149,11 +158,7 @@ def test_renaming_the_event_is_a_deletion(repo, capsys):
 def test_editing_a_shared_schema_reaches_the_contracts_that_use_it(write_tree, capsys):
     root = write_tree({"contracts/orders/order_placed.yaml": USES_SHARED,
                        "contracts/_shared/id.yaml": SHARED})
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "base")
-    (root / "contracts/_shared/id.yaml").write_text(SHARED.replace("minLength: 1",
-                                                                   "minLength: 3"))
+    _commit_then_tighten_shared(root)
     code, document = check(capsys)
     assert code == 1
     finding = document["findings"][0]
@@ -239,11 +244,7 @@ def test_a_changed_shared_schema_is_one_finding_per_contract_at_the_shared_file(
     root = write_tree({"contracts/orders/order_placed.yaml": USES_SHARED,
                        "contracts/orders/order_shipped.yaml": second,
                        "contracts/_shared/id.yaml": SHARED})
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "base")
-    (root / "contracts/_shared/id.yaml").write_text(SHARED.replace("minLength: 1",
-                                                                   "minLength: 3"))
+    _commit_then_tighten_shared(root)
     code, document = check(capsys)
     assert code == 1
     found = [(f["rule"], f["file"], f["event"]) for f in document["findings"]]

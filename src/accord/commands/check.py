@@ -23,9 +23,6 @@ from accord.registry.yamlio import load_yaml
 
 
 def _base(ref: str, root: str, relative: Sequence[str] | None) -> Registry:
-    if ref == "HEAD" and unborn(Path(root)):
-        # The first commit of a new repository: nothing was published before it.
-        return Registry(f"{ref}:{root}", ())
     tree = GitTree(Path(root), ref)
     wanted = tree.paths if relative is None else [p for p in relative if p in tree.paths]
     return load_from(tree.display_root(root), tree.reader(list(wanted)), wanted)
@@ -34,7 +31,7 @@ def _base(ref: str, root: str, relative: Sequence[str] | None) -> Registry:
 def _base_policy(ref: str, workspace: Workspace) -> Policy | None:
     """The policy as of ``ref``, to see whether a level was loosened; None if it had none."""
     policy = workspace.config.policy
-    if (ref == "HEAD" and unborn(Path(workspace.root))) or not policy.parent.is_dir():
+    if not policy.parent.is_dir():
         return None
     data = file_at(policy.parent, ref, policy.name)
     if data is None:
@@ -55,8 +52,14 @@ def _gate(workspace: Workspace, base_ref: str | None, out: _Gathered) -> None:
     relative = workspace.relative
     if relative is not None and any(is_shared(p) for p in relative):
         relative = None  # the contracts that use a shared file are checked too
-    base = _base(base_ref, workspace.root, relative) if base_ref else None
-    base_policy = _base_policy(base_ref, workspace) if base_ref else None
+    base: Registry | None = None
+    base_policy: Policy | None = None
+    if base_ref and base_ref == "HEAD" and unborn(Path(workspace.root)):
+        # The first commit of a new repository: nothing was published before it.
+        base = Registry(f"{base_ref}:{workspace.root}", ())
+    elif base_ref:
+        base = _base(base_ref, workspace.root, relative)
+        base_policy = _base_policy(base_ref, workspace)
     report = check(workspace.registry, workspace.policy, workspace.rules, base=base,
                    only=workspace.only, base_policy=base_policy)
     out.findings += report.findings
@@ -125,8 +128,7 @@ def _hook(paths: Sequence[str], base_ref: str, fmt: str) -> int:
             continue
         key = config.file
         _, files, full = groups.get(key, (config, [], False))
-        if gone or is_policy or is_shared(path.relative_to(registry).as_posix()
-                                          if not is_policy else ""):
+        if gone or is_policy or is_shared(path.relative_to(registry).as_posix()):
             full = True  # deletions, renames, policy and shared files: the whole registry
         elif path.suffix in (".yaml", ".yml"):
             files.append(path)

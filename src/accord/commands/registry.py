@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from accord.commands.common import display, open_workspace
+from accord.commands.common import Workspace, display, open_workspace
 from accord.registry import Registry
 from accord.registry.git import GitTree
 from accord.registry.ids import entries
@@ -17,8 +17,7 @@ from accord.registry.loader import load_from
 from accord.serve import build_catalog
 
 
-def _registry(ref: str | None) -> tuple[Registry, str]:
-    workspace = open_workspace()
+def _registry(workspace: Workspace, ref: str | None) -> tuple[Registry, str]:
     if ref is None:
         return workspace.registry, f"{workspace.root} (work tree)"
     tree = GitTree(Path(workspace.root), ref)
@@ -30,7 +29,7 @@ def serve(host: str, port: int, ref: str | None, subjects: str) -> int:
     from accord.serve.server import serve_forever
 
     workspace = open_workspace()
-    registry, where = _registry(ref)
+    registry, where = _registry(workspace, ref)
     catalog = build_catalog(registry, workspace.policy, subjects)
     live = sum(1 for e in catalog.by_id.values() if not e.retired)
 
@@ -50,7 +49,7 @@ def serve(host: str, port: int, ref: str | None, subjects: str) -> int:
 def ids(ref: str | None, subjects: str, fmt: str) -> int:
     from accord.serve.subjects import STRATEGIES
 
-    registry, _ = _registry(ref)
+    registry, _ = _registry(open_workspace(), ref)
     name = STRATEGIES[subjects]
     rows: list[dict[str, Any]] = [{"id": e.id, "guid": e.guid, "event": e.contract.event,
              "version": e.version.number, "status": e.version.status,

@@ -10,7 +10,7 @@ from accord.governance.compat import Change, check_chain, compare
 from accord.governance.findings import Finding
 from accord.governance.lint import lint
 from accord.governance.rules import Rule
-from accord.registry.model import Contract, ContractVersion, Policy, Registry
+from accord.registry.model import Contract, ContractVersion, Policy, Registry, SharedSchema
 from accord.registry.pointer import unescape
 from accord.registry.refs import defs_key
 
@@ -84,25 +84,29 @@ class CheckReport:
         return sum(1 for f in self.findings if f.severity == "error")
 
 
-def locate(registry: Registry, contract: Contract, number: int, pointer: str) -> Location:
-    """Where a pointer into a version's *bundled* schema was written: contract or shared file."""
+def _shared_at(registry: Registry, pointer: str) -> tuple[SharedSchema, str] | None:
+    """The shared schema a pointer into a *bundled* schema lies in, and the pointer in it."""
     if pointer.startswith("/$defs/"):
         token, _, rest = pointer[len("/$defs/") :].partition("/")
         key = unescape(token)
         for path, shared in registry.shared.items():
             if defs_key(path) == key:
-                return shared.source.locate(f"/{rest}" if rest else "")
+                return shared, f"/{rest}" if rest else ""
+    return None
+
+
+def locate(registry: Registry, contract: Contract, number: int, pointer: str) -> Location:
+    """Where a pointer into a version's *bundled* schema was written: contract or shared file."""
+    found = _shared_at(registry, pointer)
+    if found is not None:
+        return found[0].source.locate(found[1])
     return contract.source.locate(f"/versions/{number}/schema{pointer}")
 
 
 def _through(registry: Registry, pointer: str) -> str:
     """` through <shared file>` when ``pointer`` is inside a bundled shared schema."""
-    if pointer.startswith("/$defs/"):
-        key = unescape(pointer[len("/$defs/"):].partition("/")[0])
-        for path in registry.shared:
-            if defs_key(path) == key:
-                return f" through {path}"
-    return ""
+    found = _shared_at(registry, pointer)
+    return f" through {found[0].path}" if found is not None else ""
 
 
 def _describe(change: Change) -> str:

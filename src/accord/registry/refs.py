@@ -20,7 +20,7 @@ import referencing.jsonschema
 
 from accord.errors import RefError
 from accord.registry.model import JSON, SourceMap
-from accord.registry.pointer import MISSING, escape, resolve
+from accord.registry.pointer import MISSING, escape, resolve, unescape
 
 Reader = Callable[[str], tuple[JSON, SourceMap]]
 """Reads a shared document by its root-relative path; raises LoadError if it cannot."""
@@ -154,7 +154,7 @@ class Bundler:
         files: list[str] = []
         for pointer in cycle:
             part = pointer.split("/")
-            name = self._paths.get(part[2].replace("~1", "/").replace("~0", "~"), path) \
+            name = self._paths.get(unescape(part[2]), path) \
                 if len(part) > 2 and part[1] == "$defs" else path
             if name not in files:
                 files.append(name)
@@ -254,7 +254,8 @@ class Bundler:
                            "to their own anchors (`#name`) and to files in the registry "
                            "through $ref", source.locate(pointer))
         name = unquote(value[1:])
-        if name and not name.startswith("/") and not _has_anchor(root, name):
+        if name and not name.startswith("/") and \
+                _find_anchor(root, name, "", ("$anchor", "$dynamicAnchor")) is None:
             raise RefError(f"{key} {value!r} points at nothing: no $dynamicAnchor or $anchor "
                            f"{name!r} in this schema", source.locate(pointer))
         if name.startswith("/") and _local(root, name) is None:
@@ -337,19 +338,6 @@ def same_instance_cycle(root: JSON) -> list[str] | None:
     return None
 
 
-def _has_anchor(node: JSON, name: str) -> bool:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if item.get("$dynamicAnchor") == name or item.get("$anchor") == name:
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _local(document: JSON, fragment: str) -> str | None:
     """The JSON pointer that ``fragment`` (a pointer or an `$anchor`) names, or None."""
     if fragment == "" or fragment.startswith("/"):
@@ -357,9 +345,10 @@ def _local(document: JSON, fragment: str) -> str | None:
     return _find_anchor(document, fragment, "")
 
 
-def _find_anchor(node: JSON, anchor: str, pointer: str) -> str | None:
+def _find_anchor(node: JSON, anchor: str, pointer: str,
+                 keys: tuple[str, ...] = ("$anchor",)) -> str | None:
     if isinstance(node, dict):
-        if node.get("$anchor") == anchor:
+        if any(node.get(k) == anchor for k in keys):
             return pointer
         items: Any = node.items()
     elif isinstance(node, list):
@@ -367,7 +356,7 @@ def _find_anchor(node: JSON, anchor: str, pointer: str) -> str | None:
     else:
         return None
     for key, value in items:
-        found = _find_anchor(value, anchor, f"{pointer}/{escape(str(key))}")
+        found = _find_anchor(value, anchor, f"{pointer}/{escape(str(key))}", keys)
         if found is not None:
             return found
     return None

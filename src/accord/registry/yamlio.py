@@ -267,10 +267,7 @@ def load_yaml(data: bytes, file: str) -> tuple[JSON, SourceMap]:
 _EMPTY: Any = object()
 
 
-def _build(events: Any, marks: dict[str, tuple[int, int]],
-           notes: dict[str, str] | None = None) -> JSON:
-    if notes is None:
-        notes = {}
+def _build(events: Any, marks: dict[str, tuple[int, int]], notes: dict[str, str]) -> JSON:
     stack: list[_Frame] = []
     anchors: dict[str, tuple[JSON, int]] = {}
     nodes = 0
