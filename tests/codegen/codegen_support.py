@@ -6,6 +6,7 @@ import copy
 import importlib
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -60,10 +61,21 @@ def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> I
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
+def _decimal_multiple_of(validator: Any, factor: Any, instance: Any,
+                         schema: Any) -> Iterator[Any]:
+    """`multipleOf` on the numbers as the JSON text writes them: 0.3 is a multiple of 0.1
+    (jsonschema divides floats, 0.3 / 0.1 = 2.9999999999999996, and says it is not)."""
+    if validator.is_type(instance, "number") and Decimal(repr(instance)) % Decimal(
+            repr(factor)) != 0:
+        yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {factor!r}")
+
+
 def validator_for(schema: Any) -> Any:
-    """jsonschema's validator for ``schema``, with ECMA patterns and the asserted formats."""
+    """jsonschema's validator for ``schema``, with ECMA patterns, decimal `multipleOf` and
+    the asserted formats."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    ecma = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})
+    ecma = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern,
+                                              "multipleOf": _decimal_multiple_of})
     return ecma(schema, format_checker=FORMATS)
 
 

@@ -62,7 +62,7 @@ def test_output_is_deterministic(registries: dict[str, Registry]) -> None:
 def test_layout_headers_and_shared_types_once(registries: dict[str, Registry]) -> None:
     files = generate_python(registries["example"], package="shop", source="contracts")
     assert set(files) == {"shop/__init__.py", "shop/py.typed", "shop/_runtime.py",
-                          "shop/shared.py", *(f"shop/{d}.py" for d in registries[
+                          "shop/_schema.py", "shop/shared.py", *(f"shop/{d}.py" for d in registries[
                               "example"].domains)}
     for path, text in files.items():
         if path.endswith(".py"):

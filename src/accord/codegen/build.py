@@ -36,6 +36,8 @@ from accord.registry.refs import defs_key
 
 SHARED = "shared"
 RUNTIME = "_runtime"
+SCHEMA = "_schema"
+"""The validation layer's compiler (accord/validation/compiler.py), copied as is."""
 
 _REF = re.compile(r"'\$ref': '([^'\\]*)'")
 
@@ -95,8 +97,8 @@ class Builder:
     # -- the registry ---------------------------------------------------------------------
     def build(self) -> list[m.ModuleDef]:
         # Module aliases in generated code are `_<name>`: keep clear of the fixed ones.
-        module_names = Namer({SHARED, RUNTIME, "rt", "dt", "t", "re", "dc", "enum", "pd", "uuid",
-                              "decimal", "json", "typing", "dataclasses", "pydantic"})
+        module_names = Namer({SHARED, RUNTIME, SCHEMA, "rt", "dt", "t", "re", "dc", "enum", "pd",
+                              "uuid", "decimal", "json", "typing", "dataclasses", "pydantic"})
         by_domain: dict[str, list[Contract]] = {}
         for contract in sorted(self.registry.contracts, key=lambda c: c.event):
             by_domain.setdefault(contract.domain, []).append(contract)

@@ -16,8 +16,16 @@ import json
 import re
 import uuid as _uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from fractions import Fraction
 from typing import Any, Final, TypeAlias
+
+from accord.validation.compiler import (
+    is_decimal,
+    is_multiple,
+    is_uuid,
+    json_key,
+    parse_date,
+    parse_datetime,
+)
 
 JsonValue: TypeAlias = "dict[str, JsonValue] | list[JsonValue] | str | int | float | bool | None"
 Segment: TypeAlias = "str | int"
@@ -105,14 +113,8 @@ def is_number(value: object) -> bool:
 
 
 def multiple_of(value: float, factor: float) -> bool:
-    """jsonschema's multipleOf, float quirks included."""
-    if isinstance(factor, float):
-        quotient = value / factor
-        try:
-            return int(quotient) == quotient
-        except OverflowError:
-            return (Fraction(value) / Fraction(factor)).denominator == 1
-    return not value % factor
+    """JSON Schema's multipleOf, in decimal as the JSON text reads (as the validators)."""
+    return is_multiple(value, factor)
 
 
 def _kind(value: object) -> str:
@@ -158,53 +160,24 @@ class Decimal(_decimal.Decimal):
     text: str
 
 
-# RFC 3339 date-time; the ranges are then checked by fromisoformat.
-_DATE_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?"
-    r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z", re.ASCII).match
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII).match
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z", re.ASCII).match
-_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?\Z", re.ASCII).match
-
-
 def load_datetime(text: str) -> _dt.datetime:
-    if _DATE_TIME(text) is not None:
-        iso = text.upper()
-        # fromisoformat keeps at most microseconds: more digits are cut, not refused.
-        head, dot, rest = iso.partition(".")
-        if dot:
-            digits = len(rest) - len(rest.lstrip("0123456789"))
-            if digits > 6:
-                iso = head + "." + rest[:6] + rest[digits:]
-        leap = iso[17:19] == "60"
-        if leap:  # RFC 3339 allows a leap second, at 23:59:60 UTC only
-            iso = iso[:17] + "59" + iso[19:]
-        try:
-            value = DateTime.fromisoformat(iso)
-        except ValueError:
-            pass
-        else:
-            utc = value.astimezone(_dt.UTC)
-            if not leap or (utc.hour, utc.minute) == (23, 59):
-                value.text = text
-                return value
-    raise ValidationError("format", f"{text!r} is not an RFC 3339 date-time")
+    value = parse_datetime(text, DateTime)
+    if value is None:
+        raise ValidationError("format", f"{text!r} is not an RFC 3339 date-time")
+    value.text = text
+    return value
 
 
 def load_date(text: str) -> _dt.date:
-    if _DATE(text) is not None:
-        try:
-            value = Date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            value.text = text
-            return value
-    raise ValidationError("format", f"{text!r} is not an RFC 3339 full-date")
+    value = parse_date(text, Date)
+    if value is None:
+        raise ValidationError("format", f"{text!r} is not an RFC 3339 full-date")
+    value.text = text
+    return value
 
 
 def load_uuid(text: str) -> _uuid.UUID:
-    if _UUID(text) is None:
+    if not is_uuid(text):
         raise ValidationError("format", f"{text!r} is not a UUID")
     value = UUID(text)
     object.__setattr__(value, "text", text)  # UUID refuses plain attribute assignment
@@ -212,7 +185,7 @@ def load_uuid(text: str) -> _uuid.UUID:
 
 
 def load_decimal(text: str) -> _decimal.Decimal:
-    if _DECIMAL(text) is None:
+    if not is_decimal(text):
         raise ValidationError("format", f"{text!r} is not a decimal number")
     value = Decimal(text)
     value.text = text
@@ -245,27 +218,10 @@ def dump_decimal(value: _decimal.Decimal) -> str:
 # -- containers and combinators -----------------------------------------------------------
 
 
-def _key(value: object) -> object:
-    """A hashable key under which two JSON values are equal exactly when jsonschema says so."""
-    if isinstance(value, bool):
-        return ("b", value)
-    if isinstance(value, int | float):
-        return ("n", value)  # 1 and 1.0 are the same number
-    if isinstance(value, str):
-        return ("s", value)
-    if value is None:
-        return ("z",)
-    if isinstance(value, list):
-        return ("l", tuple(_key(item) for item in value))
-    if isinstance(value, dict):
-        return ("d", frozenset((k, _key(v)) for k, v in value.items()))
-    return ("o", id(value))
-
-
 def check_unique(items: list[Any]) -> None:
     seen: set[object] = set()
     for index, item in enumerate(items):
-        key = _key(item)
+        key = json_key(item)
         if key in seen:
             raise ValidationError("uniqueItems", f"item {index} repeats an earlier item")
         seen.add(key)
@@ -311,11 +267,11 @@ def to_json(value: object) -> str:
 
 def json_in(value: object, allowed: frozenset[object]) -> bool:
     """enum membership with JSON equality (true is not 1; 1.0 is 1)."""
-    return _key(value) in allowed
+    return json_key(value) in allowed
 
 
 def keys(values: Sequence[object]) -> frozenset[object]:
-    return frozenset(_key(v) for v in values)
+    return frozenset(json_key(v) for v in values)
 
 
 def one_of(value: object, options: Sequence[Callable[[object], object]]) -> Any:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from accord import __version__
 from accord.codegen import model as m
-from accord.codegen.build import RUNTIME, SHARED, build
+from accord.codegen.build import RUNTIME, SCHEMA, SHARED, build
 from accord.codegen.naming import docstring, is_safe
 from accord.codegen.python_dataclasses import (
     DATACLASSES,
@@ -139,10 +139,19 @@ def generate_python(registry: Registry, *, package: str = "events", style: str =
             text_header = header(label, style, sorted(module.sources))
         out[f"{root}/{module.name}.py"] = _finish(emit_module(module, STYLES[style], text_header))
     runtime = files("accord.codegen").joinpath("runtime.py").read_text("utf-8")
-    out[f"{root}/{RUNTIME}.py"] = "\n".join(header(label, style, [])) + "\n" + runtime
+    # The runtime imports the validation layer's compiler, which travels with it.
+    local = runtime.replace(_VALIDATION_IMPORT, f"from .{SCHEMA} import (", 1)
+    if local == runtime:
+        raise AssertionError("runtime.py no longer imports the validation compiler")
+    out[f"{root}/{RUNTIME}.py"] = "\n".join(header(label, style, [])) + "\n" + local
+    compiler = files("accord.validation").joinpath("compiler.py").read_text("utf-8")
+    out[f"{root}/{SCHEMA}.py"] = "\n".join(header(label, style, [])) + "\n" + compiler
     out[f"{root}/__init__.py"] = _init(package, label, style, modules)
     out[f"{root}/py.typed"] = ""
     return dict(sorted(out.items()))
+
+
+_VALIDATION_IMPORT = "from accord.validation.compiler import ("
 
 
 def stale_files(files_: dict[str, str], out: Path) -> list[str]:
