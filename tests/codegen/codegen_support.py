@@ -6,7 +6,7 @@ import copy
 import importlib
 import sys
 from collections.abc import Iterator
-from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -65,8 +65,8 @@ def _decimal_multiple_of(validator: Any, factor: Any, instance: Any,
                          schema: Any) -> Iterator[Any]:
     """`multipleOf` on the numbers as the JSON text writes them: 0.3 is a multiple of 0.1
     (jsonschema divides floats, 0.3 / 0.1 = 2.9999999999999996, and says it is not)."""
-    if validator.is_type(instance, "number") and Decimal(repr(instance)) % Decimal(
-            repr(factor)) != 0:
+    if validator.is_type(instance, "number") and (
+            Fraction(repr(instance)) / Fraction(repr(factor))).denominator != 1:
         yield jsonschema.ValidationError(f"{instance!r} is not a multiple of {factor!r}")
 
 

@@ -35,7 +35,7 @@ def test_all_of_beside_additional_properties_is_never_looser(tmp_path: Path, sch
         return
     events = load_package(tmp_path, package)
     cls = events.EVENTS[("gen.Thing", 1)]
-    with pytest.raises(ValidationError):
+    with pytest.raises(events.ValidationError):
         cls.from_dict({"v": instance})
 
 

@@ -59,3 +59,22 @@ def test_light():
     assert heavy == []
 """)
     pytester.runpytest_subprocess("-p", "no:hypothesispytest").assert_outcomes(passed=1)
+
+
+def test_a_strategy_leaves_the_contract_schema_as_it_was() -> None:
+    """hypothesis-jsonschema rewrites the schema it gets; the contract's must not change."""
+    import json as _json
+    import warnings
+    from pathlib import Path
+
+    from accord.registry import load_registry
+    from accord.testing.strategies import strategy_for
+
+    registry = load_registry(Path(__file__).resolve().parents[2] / "contracts")
+    for contract in registry.contracts:
+        for version in contract.versions:
+            before = _json.dumps(version.resolved, sort_keys=True)
+            with warnings.catch_warnings():  # .example() is what draws here, outside @given
+                warnings.simplefilter("ignore")
+                strategy_for(version.resolved).example()
+            assert _json.dumps(version.resolved, sort_keys=True) == before, contract.event

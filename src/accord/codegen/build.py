@@ -10,15 +10,15 @@ stricter) than its schema.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from accord.codegen import model as m
 from accord.codegen.keywords import (
     ANNOTATIONS,
     JSON_TYPES,
-    NOT_ON_CLASSES,
     TYPE_SPECIFIC,
     UNSUPPORTED,
     Unsupported,
@@ -29,10 +29,13 @@ from accord.codegen.keywords import (
     string,
 )
 from accord.codegen.naming import Namer, pascal, snake, upper
+from accord.codegen.patterns import PatternError, translate
 from accord.errors import AccordError, Location
 from accord.interop.cloudevents import schema_uri
 from accord.registry.model import Contract, ContractVersion, Registry
 from accord.registry.refs import defs_key
+from accord.validation.compiler import FORMATS, KEYWORDS, compile_schema
+from accord.validation.compiler import Unsupported as SchemaUnsupported
 
 SHARED = "shared"
 RUNTIME = "_runtime"
@@ -162,7 +165,7 @@ class Builder:
 
     # -- pointers -------------------------------------------------------------------------
     def _target(self, ref: object, here: str) -> str:
-        if not isinstance(ref, str) or not ref.startswith("#"):
+        if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")):
             raise Unsupported(here, f"$ref {ref!r} is not a local JSON pointer")
         return ref[1:]
 
@@ -176,6 +179,9 @@ class Builder:
                 node = node[int(token)]
             else:
                 raise Unsupported(pointer, "$ref points at nothing")
+            if isinstance(node, dict) and "$id" in node:
+                # References inside an embedded resource are relative to its `$id`.
+                raise Unsupported(pointer, "$ref into an embedded resource")
         return node
 
     def _shared(self, pointer: str) -> bool:
@@ -256,17 +262,53 @@ class Builder:
         return built
 
     def type_of(self, ctx: _Version, schema: Any, pointer: str, hint: str) -> m.Type:
-        """The IR of ``schema`` (at ``pointer``); ``hint`` names a class it may need."""
+        """The IR of ``schema`` (at ``pointer``); ``hint`` names a class it may need.
+
+        What no Python type can say exactly becomes `Checked`: any JSON value, held to
+        the schema by the validation layer's compiler. Only what that compiler refuses
+        too (a resource outside the schema, a pattern with no exact translation) is
+        refused, with its reason.
+        """
+        try:
+            return self._exact(ctx, schema, pointer, hint)
+        except Unsupported as exc:
+            return self.checked(ctx, pointer, exc)
+
+    def checked(self, ctx: _Version, pointer: str, why: Unsupported | None = None) -> m.Checked:
+        """The schema at ``pointer`` as a `Checked` value, or `Unsupported` naming the cause."""
+        patterns: dict[str, str] = {}
+
+        def regex(pattern: str) -> Callable[[str], bool]:
+            try:
+                patterns[pattern] = translate(pattern)
+            except PatternError as exc:
+                raise SchemaUnsupported(pointer, f"pattern {pattern!r}: {exc}") from None
+            return bool
+
+        try:
+            compile_schema(ctx.root, regex=regex, formats=FORMATS, pointer=pointer)
+        except SchemaUnsupported as exc:
+            raise Unsupported(exc.pointer or pointer, exc.message) from None
+        except RecursionError:
+            raise why or Unsupported(pointer, "the schema nests too deeply") from None
+        text = json.dumps(ctx.root, sort_keys=True, ensure_ascii=False)
+        return m.Checked(text, pointer, tuple(sorted(patterns.items())))
+
+    def _exact(self, ctx: _Version, schema: Any, pointer: str, hint: str) -> m.Type:
         if schema is True:
             return m.AnyValue()
         if not isinstance(schema, dict):
             raise Unsupported(pointer, "a schema that accepts nothing (false) is not supported")
         keys = set(schema) - ANNOTATIONS
+        if "$id" in schema and pointer:
+            raise Unsupported(pointer, "an embedded resource ($id) has references of its own")
         if "$ref" in schema:
             if ctx.draft7 or not keys - {"$ref"}:
                 return self._ref(ctx, schema["$ref"], pointer)
             raise Unsupported(pointer, "$ref next to other constraints is not supported; "
                                         "wrap them in allOf")
+        if self._is_class(schema) and (keys & KEYWORDS) - _CLASS_KEYWORDS:
+            return self._typed(ctx, schema, "object", pointer, hint)  # a class, checked too
         if not UNSUPPORTED.isdisjoint(keys):
             bad = min(keys & UNSUPPORTED)
             raise Unsupported(pointer, f"keyword {bad!r} is not supported by codegen")
@@ -413,6 +455,21 @@ class Builder:
     def _class(self, ctx: _Version, schema: Mapping[str, Any], pointer: str, hint: str, *,
                doc: str | None = None, event: m.EventInfo | None = None, memo: str | None = None,
                claimed: bool = False) -> m.Ref:
+        properties = schema.get("properties", {})
+        required = schema.get("required", [])
+        if not isinstance(properties, dict) or not isinstance(required, list) or not all(
+                isinstance(r, str) for r in required):
+            raise Unsupported(pointer, "properties must be an object and required a list "
+                                       "of names")
+        bounds = (count(schema, "minProperties", pointer), count(schema, "maxProperties",
+                                                                  pointer))
+        # Keywords beyond what a class says (patternProperties, oneOf, not, if...): the
+        # class keeps undeclared properties as they came, and the whole object is also
+        # held to its schema.
+        beyond = (set(schema) & KEYWORDS) - _CLASS_KEYWORDS
+        if ctx.draft7 and "$ref" in schema:
+            beyond = set()
+        checked = self.checked(ctx, pointer) if beyond else None
         _, module = self._scope(ctx, pointer)
         same = self._same_as_before(ctx, schema, module) if event is None else None
         if same is not None and same in self._unchanged:
@@ -426,14 +483,6 @@ class Builder:
             self._memo[memo] = ref
         if same is not None:
             self._unchanged[same] = ref
-        if not NOT_ON_CLASSES.isdisjoint(schema):
-            bad = min(NOT_ON_CLASSES.intersection(schema))
-            raise Unsupported(pointer, f"keyword {bad!r} is not supported by codegen "
-                                        "on an object with properties")
-        properties = schema.get("properties", {})
-        required = schema.get("required", [])
-        if not isinstance(properties, dict) or not isinstance(required, list):
-            raise Unsupported(pointer, "properties must be an object and required a list")
         names = Namer()
         fields: list[m.Field] = []
         declared = list(properties) + [r for r in required if r not in properties]
@@ -446,20 +495,26 @@ class Builder:
                                   json_name in required,
                                   field_doc if isinstance(field_doc, str) else None))
         extra_schema = schema.get("additionalProperties", True)
-        additional = None
-        if extra_schema is not False:
+        additional: m.Type | None = None
+        if checked is not None:
+            additional = m.AnyValue()
+        elif extra_schema is not False:
             additional = self.type_of(ctx, extra_schema, f"{pointer}/additionalProperties",
                                       f"{name}Extra")
         description = schema.get("description")
         cls = m.ClassDef(name, module, tuple(fields),
                          doc if doc is not None else
                          description if isinstance(description, str) else None,
-                         additional, names.claim("extra"),
-                         count(schema, "minProperties", pointer),
-                         count(schema, "maxProperties", pointer), event)
+                         additional, names.claim("extra"), bounds[0], bounds[1], event,
+                         checked)
         self.modules[module].classes.append(cls)
         self.classes[f"{module}.{name}"] = cls
         return ref
+
+
+_CLASS_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties",
+                             "minProperties", "maxProperties"})
+"""What a generated class checks itself."""
 
 
 def build(registry: Registry) -> list[m.ModuleDef]:

@@ -89,7 +89,7 @@ class Checks:
             return "bool"
         if isinstance(t, m.Null):
             return "None"
-        if isinstance(t, m.AnyValue):
+        if isinstance(t, m.AnyValue | m.Checked):
             return self.any_annotation
         if isinstance(t, m.Enum):
             if t.name is not None:
@@ -107,6 +107,7 @@ class Checks:
                 # alias; the generated checks still hold the value to its exact shape.
                 return "_t.Any"
             return self.qualify(t.module, t.name)
+        assert isinstance(t, m.Union)
         parts: list[str] = []
         for option in t.options:
             text = self.annotation(option)
@@ -133,6 +134,8 @@ class Checks:
                     f"{dst} = None"]
         if isinstance(t, m.AnyValue):
             return [f"{dst} = {src}"]
+        if isinstance(t, m.Checked):
+            return [f"{self.schema_check(t)}({src})", f"{dst} = {src}"]
         if isinstance(t, m.Enum):
             return self._load_enum(t, src, dst)
         if isinstance(t, m.Array):
@@ -141,7 +144,14 @@ class Checks:
             return self._load_map(t, src, dst)
         if isinstance(t, m.Ref):
             return [f"{dst} = {self.qualify(t.module, '_load_' + t.name)}({src})"]
+        assert isinstance(t, m.Union)
         return self._load_union(t, src, dst)
+
+    def schema_check(self, t: m.Checked) -> str:
+        """The module constant that holds a value to the schema at ``t.pointer``."""
+        root = self.const(repr(t.root), "str")
+        patterns = self.const(repr(dict(t.patterns)), "dict[str, str]")
+        return self.const(f"_rt.schema_check({root}, {t.pointer!r}, {patterns})")
 
     def loader(self, t: m.Type) -> str:
         """The name of a function ``(object) -> T`` that loads ``t`` (made once per type)."""
@@ -291,7 +301,7 @@ class Checks:
             return t.format is None
         if isinstance(t, m.Enum):
             return t.name is None
-        if isinstance(t, m.Num | m.Bool | m.Null | m.AnyValue):
+        if isinstance(t, m.Num | m.Bool | m.Null | m.AnyValue | m.Checked):
             return True
         if isinstance(t, m.Union):
             return all(self.plain(o) for o in t.options)
@@ -345,6 +355,7 @@ _KEYS: dict[type, Any] = {
     m.Bool: lambda t: ("b",),
     m.Null: lambda t: ("z",),
     m.AnyValue: lambda t: ("any",),
+    m.Checked: lambda t: ("chk", t.root, t.pointer),
 }
 
 

@@ -104,7 +104,20 @@ class Union:
     """The tag value of each option, for kind 'tag'."""
 
 
-Type = Str | Num | Bool | Null | AnyValue | Enum | Array | Map | Ref | Union
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """Any JSON value, held to the schema at ``pointer`` of the version's schema by the
+    validation layer's compiler (``_schema.py`` in the package): for what no Python type
+    says (a tuple, `not`, `if`, `unevaluatedProperties`...). Typing wider, acceptance not."""
+
+    root: str
+    """The version's whole schema, as JSON text (references resolve inside it)."""
+    pointer: str
+    patterns: tuple[tuple[str, str], ...] = ()
+    """Each ECMA-262 pattern the check may run, with its Python `re` translation."""
+
+
+Type = Str | Num | Bool | Null | AnyValue | Enum | Array | Map | Ref | Union | Checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +156,8 @@ class ClassDef:
     min_properties: int | None = None
     max_properties: int | None = None
     event: EventInfo | None = None
+    checked: Checked | None = None
+    """The whole object is also held to its schema this way (keywords beyond properties)."""
 
 
 @dataclass(frozen=True, slots=True)

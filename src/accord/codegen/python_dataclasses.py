@@ -46,6 +46,16 @@ class Style:
     def construct(self, cls_name: str) -> str:
         return cls_name
 
+    def construct_checked(self, cls_name: str, args: list[str]) -> str:
+        """A call that builds the class from values its loader has checked already."""
+        return f"_rt.make({', '.join([cls_name, *args])})"
+
+    def post_init(self, cls: m.ClassDef) -> list[str]:
+        """Constructors check their values as `from_dict` checks a payload."""
+        return ["    def __post_init__(self) -> None:",
+                '        """Check the values against the contract, as from_dict does."""',
+                f"        _rt.constructed(self, _load_{cls.name})", ""]
+
     def footer(self, module: m.ModuleDef) -> list[str]:
         return []
 
@@ -159,6 +169,7 @@ class ModuleEmitter:
             out += docstring("Properties the schema does not declare, as they came.", "    ")
         if out[-1] != "":
             out.append("")
+        out += self.style.post_init(cls)
         name = cls.name
         out += [
             "    @classmethod",
@@ -230,6 +241,8 @@ class ModuleEmitter:
         if cls.additional is None:
             out += [f"    if not {known}.issuperset(data):",
                     f"        raise _rt.extra(data, {known})"]
+        if cls.checked is not None:
+            out.append(f"    {checks.schema_check(cls.checked)}(data)")
         for value, op, rule in ((cls.min_properties, "<", "minProperties"),
                                 (cls.max_properties, ">", "maxProperties")):
             if value is not None:
@@ -269,7 +282,7 @@ class ModuleEmitter:
                         f"            extra = {{k: {loader}(x) for k, x in undeclared.items()}}",
                         "        except _rt.ValidationError as e:",
                         f"            raise _rt.at_key(e, undeclared, {loader}) from None"]
-        out.append(f"    return {self.style.construct(cls.name)}({', '.join(args)})")
+        out.append(f"    return {self.style.construct_checked(cls.name, args)}")
         return out
 
     def _load_expr(self, t: m.Type, src: str) -> str:

@@ -55,6 +55,12 @@ class PydanticStyle(Style):
     def construct(self, cls_name: str) -> str:
         return f"{cls_name}.model_construct"
 
+    def construct_checked(self, cls_name: str, args: list[str]) -> str:
+        return f"{cls_name}.model_construct({', '.join(args)})"
+
+    def post_init(self, cls: m.ClassDef) -> list[str]:
+        return []  # pydantic's constructor runs the wrap validator, hence the same checks
+
     def footer(self, module: m.ModuleDef) -> list[str]:
         # Annotations are strings (PEP 563): resolve them now that every class exists.
         return [f"{name}.model_rebuild()" for name in [c.name for c in module.classes]

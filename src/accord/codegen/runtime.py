@@ -16,9 +16,12 @@ import json
 import re
 import uuid as _uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, TypeAlias
+from typing import Any, Final, TypeAlias, TypeVar
 
 from accord.validation.compiler import (
+    FORMATS,
+    Compiled,
+    compile_schema,
     is_decimal,
     is_multiple,
     is_uuid,
@@ -247,6 +250,51 @@ def at_key(error: ValidationError, values: dict[str, Any],
         except ValidationError as found:
             return found.within(key)
     return error
+
+
+def schema_check(root: str, pointer: str, patterns: Mapping[str, str]
+                 ) -> Callable[[object], None]:
+    """A check of values against the schema at ``pointer`` of ``root`` (JSON text), run by
+    the validation compiler (``_schema.py``), compiled on first use; ``patterns`` maps each
+    ECMA-262 pattern to its Python translation, made when the package was generated."""
+    compiled: list[Compiled] = []
+
+    def regex(pattern: str) -> Callable[[str], bool]:
+        search = re.compile(patterns[pattern], re.ASCII).search
+        return lambda text: search(text) is not None
+
+    def check(value: object) -> None:
+        if not compiled:
+            schema = json.loads(root)
+            compiled.append(compile_schema(schema, regex=regex, formats=FORMATS,
+                                           pointer=pointer))
+        found = compiled[0].problems(value, 1)
+        if found:
+            where, message = found[0]
+            path = [p.replace("~1", "/").replace("~0", "~") for p in where.split("/")[1:]]
+            raise ValidationError("schema", message, path)
+
+    return check
+
+
+_T = TypeVar("_T")
+
+
+def make(cls: type[_T], **values: object) -> _T:
+    """An instance of a generated dataclass from values already checked (no second check)."""
+    instance = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(instance, name, value)
+    return instance
+
+
+def constructed(instance: Any, load: Callable[[object], object]) -> None:
+    """Hold a dataclass built by hand to its contract, as ``from_dict`` would."""
+    try:
+        data = instance.to_dict()
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValidationError("type", f"cannot be written as JSON: {exc}") from None
+    load(data)
 
 
 def parse_json(text: str | bytes) -> object:

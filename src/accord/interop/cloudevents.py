@@ -18,7 +18,7 @@ from typing import Any
 
 from accord.errors import AccordError
 from accord.registry.model import JSON, Contract, ContractVersion
-from accord.validation import closed_validator
+from accord.validation import validator
 
 STRUCTURED = "application/cloudevents+json"
 REQUIRED = ("specversion", "id", "source", "type")
@@ -162,12 +162,10 @@ def parse(value: bytes | str | Mapping[str, Any], headers: Mapping[str, Any] | N
 def validate(contract: Contract, version: ContractVersion, envelope: Envelope) -> None:
     """Check the envelope's attributes against the contract, and its data against the schema."""
     validate_attributes(contract, version, envelope)
-    validator = closed_validator(version.resolved)
-    error = next(iter(sorted(validator.iter_errors(envelope.data), key=lambda e: list(e.path))),
-                 None)
-    if error is not None:
-        where = "".join(f"/{p}" for p in error.absolute_path) or "/"
-        raise CloudEventError(f"data is invalid at {where}: {error.message}")
+    found = validator(version.resolved).problems(envelope.data, limit=1)
+    if found:
+        where, message = found[0]
+        raise CloudEventError(f"data is invalid at {where}: {message}")
 
 
 def validate_attributes(contract: Contract, version: ContractVersion, envelope: Envelope

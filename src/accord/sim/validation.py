@@ -1,12 +1,9 @@
 """Is this payload valid for this contract version? Compiled once, memoised per payload.
 
-The hot-path engine is Accord's own code generator: `accord gen python` classes, built
-in memory for the whole registry, whose ``from_dict`` runs the schema's exact checks as
-straight-line Python (about 8x Python `jsonschema` here). A schema the generator cannot
-express falls back to `jsonschema`, built once per schema; error messages always come
-from `jsonschema`, whose messages are better. A simulation sends the same payloads many
-times (pooled samples, duplicates, redeliveries), so answers are also memoised on the
-canonical JSON text.
+The answers are the validation layer's (`accord.validation.validator`), as everywhere in
+Accord. A simulation sends the same payloads many times (pooled samples, duplicates,
+redeliveries), so answers are also memoised on the canonical JSON text. Handlers that
+ask for classes get `accord gen python` classes, generated for the registry on first use.
 """
 
 from __future__ import annotations
@@ -23,7 +20,8 @@ from typing import Any
 
 from accord.registry import Registry
 from accord.registry.model import Contract
-from accord.testing.contract import first_error, validator_for_schema
+from accord.validation import validator as validator_for_schema
+from accord.validation.validators import errors
 
 MEMO_LIMIT = 200_000
 # Keywords that relate one property to another (or to the whole object). Without them at
@@ -75,28 +73,12 @@ def compiled_classes(registry: Registry) -> dict[tuple[str, int], Any]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-class _Compiled:
-    """A generated class as a validator: ``is_valid`` is ``from_dict`` not raising."""
-
-    __slots__ = ("cls",)
-
-    def __init__(self, cls: Any) -> None:
-        self.cls = cls
-
-    def is_valid(self, payload: Any) -> bool:
-        try:
-            self.cls.from_dict(payload)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return False
-        return True
-
-
 class Validators:
     """One compiled validator per (event, version), with a bounded answer memo."""
 
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self._classes = compiled_classes(registry)
+        self._generated: dict[tuple[str, int], Any] | None = None
         self._compiled: dict[tuple[str, int], Any] = {}
         self._memo: dict[tuple[str, int, str], bool] = {}
         self._why: dict[tuple[str, int, str], str] = {}
@@ -149,6 +131,12 @@ class Validators:
                 return cls.from_dict(payload)
         return payload
 
+    @property
+    def _classes(self) -> dict[tuple[str, int], Any]:
+        if self._generated is None:
+            self._generated = compiled_classes(self.registry)
+        return self._generated
+
     def has_class(self, event: str, version: int) -> bool:
         return (event, version) in self._classes
 
@@ -162,12 +150,8 @@ class Validators:
         validator = self._compiled.get(key)
         if validator is None:
             schema = self.schema(event, version)
-            cls = self._classes.get(key)
-            if cls is not None:
-                validator = self._compiled[key] = _Compiled(cls)
-            else:
-                validator = self._compiled[key] = (
-                    validator_for_schema(schema) if schema is not None else None)
+            validator = self._compiled[key] = (
+                validator_for_schema(schema) if schema is not None else None)
         return validator
 
     def is_valid(self, event: str, version: int, payload: Any, text: str | None = None) -> bool:
@@ -236,5 +220,5 @@ class Validators:
         key = (event, version, canonical(payload))
         found = self._why.get(key)
         if found is None:
-            found = self._why[key] = first_error(schema, payload)
+            found = self._why[key] = next(iter(errors(schema, payload, limit=1)), "valid")
         return found

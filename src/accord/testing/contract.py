@@ -1,10 +1,7 @@
 """One contract version as a test sees it: its schema, its examples, and validation.
 
-Validation uses Python jsonschema, with one validator built per schema and kept. It is the
-slowest engine measured (about 4,600 events/s) but its errors are the clearest, and the
-sample generator stays above 2,000 events/s with it. `pattern` follows Python's `re`
-(`\\d` matches any Unicode digit), not ECMA-262; the generator draws ASCII only, which
-satisfies both.
+Validation is the validation layer's (`accord.validation.validator`): the same answer as
+the generated classes, the simulator, `tap` and lint on every instance.
 """
 
 from __future__ import annotations
@@ -17,111 +14,33 @@ from typing import Any
 from accord.registry.model import Contract, ContractVersion, Registry
 from accord.testing.envelopes import envelope, has_envelope, unwrap
 from accord.testing.errors import ContractTestError, VerificationError
-from accord.testing.fields import resolve_pointer
-from accord.validation import closed_validator
+from accord.validation import Validator, validator
 
 JSON = Any
-_VALIDATORS: dict[str, Any] = {}
 
 
-def validator_for_schema(schema: JSON) -> Any:
-    """A jsonschema validator for ``schema``, built once per distinct schema."""
-    key = json.dumps(schema, sort_keys=True, default=str)
-    validator = _VALIDATORS.get(key)
-    if validator is None:
-        validator = closed_validator(_inline(schema) or schema)
-        _VALIDATORS[key] = validator
-    return validator
+def validator_for_schema(schema: JSON) -> Validator:
+    """The validation layer's validator for ``schema`` (built once per distinct schema)."""
+    return validator(schema)
 
 
-def subschema_validator(root: JSON, sub: JSON) -> Any:
-    """A validator for ``sub``, a part of ``root`` whose `$ref`s point into ``root``."""
-    key = "root:" + json.dumps(root, sort_keys=True, default=str)
-    validator = _VALIDATORS.get(key)
-    if validator is None:
-        validator = _VALIDATORS[key] = closed_validator(root)
-    return validator.evolve(schema=sub)
-
-
-class _Cannot(Exception):
-    pass
-
-
-_LEGACY_REFS = ("draft-07", "draft-06", "draft-04", "draft-03")
-_OPAQUE = frozenset({"enum", "const", "examples", "default"})
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas", "$defs",
-                          "definitions"})
-
-
-def _inline(root: JSON) -> JSON | None:
-    """``root`` with every local `$ref` replaced by its target, or None when it cannot be.
-
-    jsonschema resolves each `$ref` through its referencing registry on every use, which
-    halves its speed on events full of shared types (Money, ids). A bundled schema holds
-    only local pointers, so while they are acyclic they can be inlined once.
-    """
-    if not isinstance(root, dict):
-        return None
-    legacy = any(d in str(root.get("$schema", "")) for d in _LEGACY_REFS)
-
-    def walk(node: JSON, stack: tuple[str, ...], top: bool) -> JSON:
-        if isinstance(node, list):
-            return [walk(item, stack, False) for item in node]
-        if not isinstance(node, dict):
-            return node
-        if not top and ("$id" in node or "$anchor" in node or "$dynamicRef" in node
-                        or "$dynamicAnchor" in node or "$recursiveRef" in node):
-            raise _Cannot
-        ref = node.get("$ref")
-        if ref is not None:
-            if not isinstance(ref, str) or not (ref == "#" or ref.startswith("#/")) \
-                    or ref in stack:
-                raise _Cannot
-            target = resolve_pointer(root, ref)
-            inlined = walk(target, (*stack, ref), False)
-            # Draft-07 and older ignore a $ref's siblings; 2019-09 on apply them as well.
-            siblings = {k: v for k, v in node.items() if k != "$ref"}
-            if legacy or not siblings:
-                return inlined
-            beside = schema_items(siblings, stack)
-            # The sibling allOf stays: the inlined target joins it, it does not replace it.
-            others = beside.pop("allOf", [])
-            return {**beside, "allOf": [*(others if isinstance(others, list) else []),
-                                        inlined]}
-        return schema_items({k: v for k, v in node.items()
-                             if not (k in ("$defs", "definitions") and top)}, stack)
-
-    def schema_items(node: dict[str, JSON], stack: tuple[str, ...]) -> dict[str, JSON]:
-        out: dict[str, JSON] = {}
-        for k, v in node.items():
-            if k in _OPAQUE:
-                out[k] = v  # values, not schemas
-            elif k in _SCHEMA_MAPS and isinstance(v, dict):
-                # Names, then schemas: a property called `enum` still has a schema.
-                out[k] = {name: walk(sub, stack, False) for name, sub in v.items()}
-            else:
-                out[k] = walk(v, stack, False)
-        return out
-
-    try:
-        return walk(root, (), True)
-    except (_Cannot, RecursionError, KeyError, IndexError, TypeError, ValueError):
-        return None
+def subschema_validator(root: JSON, sub: JSON) -> Validator:
+    """A validator for ``sub``, a part of ``root`` whose `$ref`s point into ``root``'s
+    definitions (a bundled schema keeps every shared type there)."""
+    context = {k: v for k, v in root.items() if k in ("$schema", "$id", "$defs",
+                                                      "definitions")} \
+        if isinstance(root, dict) else {}
+    return validator({**context, "allOf": [sub]} if context else sub)
 
 
 def pointer(path: Any) -> str:
-    """A JSON pointer from a jsonschema error path (deque of keys and indexes)."""
+    """A JSON pointer from a path of keys and indexes."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path) or "/"
 
 
 def errors(schema: JSON, payload: JSON, *, limit: int = 10) -> list[str]:
     """Readable errors, one per line: `at /customer/email: 'x' is not of type 'integer'`."""
-    validator = validator_for_schema(schema)
-    if validator.is_valid(payload):
-        return []
-    found = sorted(validator.iter_errors(payload), key=lambda e: (list(map(str, e.path)),
-                                                                   e.message))
-    return [f"at {pointer(e.absolute_path)}: {e.message}" for e in found[:limit]]
+    return validator(schema).errors(payload, limit=limit)
 
 
 def first_error(schema: JSON, payload: JSON) -> str:

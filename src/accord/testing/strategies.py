@@ -7,6 +7,7 @@ rotates through every enum value and union branch. Hypothesis is imported on fir
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,7 +62,9 @@ def strategy_for(schema: JSON) -> SearchStrategy[JSON]:
     from accord.testing.contract import validator_for_schema
 
     is_valid = validator_for_schema(schema).is_valid
-    return from_schema(schema, custom_formats=_formats()).filter(is_valid)
+    # hypothesis-jsonschema rewrites the schema it is given in place (it inlines refs and
+    # merges subschemas): it gets a copy, or the contract's schema would change under us.
+    return from_schema(copy.deepcopy(schema), custom_formats=_formats()).filter(is_valid)
 
 
 def events(event: str, version: int | None = None, *,

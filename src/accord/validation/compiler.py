@@ -22,7 +22,6 @@ import datetime as _dt
 import re
 import threading
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, TypeVar
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -34,6 +33,7 @@ ROOT = "urn:accord:schema"
 """The base URI of a schema without a root `$id`."""
 
 _DRAFT7_MARKS = ("draft-07", "draft-06", "draft-04")
+_DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema"
 
 
 class Unsupported(Exception):
@@ -127,13 +127,11 @@ def json_key(value: object) -> object:
 
 
 def is_multiple(value: float, factor: float) -> bool:
-    """``value`` is an integer multiple of ``factor``, in decimal as the JSON text reads."""
+    """``value`` is an integer multiple of ``factor``, in decimal as the JSON text reads
+    (0.3 is a multiple of 0.1, which float division denies); exact at any magnitude."""
     if isinstance(value, int) and isinstance(factor, int):
         return value % factor == 0
-    try:
-        return Decimal(repr(value)) % Decimal(repr(factor)) == 0
-    except (InvalidOperation, ValueError):
-        return (Fraction(value) / Fraction(factor)).denominator == 1
+    return (Fraction(repr(value)) / Fraction(repr(factor))).denominator == 1
 
 
 def _kind(value: object) -> str:
@@ -212,16 +210,19 @@ class Compiled:
     def is_valid(self, instance: Any) -> bool:
         return self._check(instance, (), None, None)
 
-    def errors(self, instance: Any, limit: int = 10) -> list[str]:
-        """`at /pointer: message` lines, sorted by pointer; [] when valid."""
+    def problems(self, instance: Any, limit: int = 10) -> list[tuple[str, str]]:
+        """(JSON pointer, message) pairs, sorted by pointer; [] when valid."""
         if self._check(instance, (), None, None):
             return []
         found: list[tuple[str, str]] = []
         self._check(instance, (), found, None)
         if not found:
             found.append(("/", f"{instance!r} is not valid"))
-        unique = sorted(set(found))
-        return [f"at {where}: {message}" for where, message in unique[:limit]]
+        return sorted(set(found))[:limit]
+
+    def errors(self, instance: Any, limit: int = 10) -> list[str]:
+        """`at /pointer: message` lines, sorted by pointer; [] when valid."""
+        return [f"at {where}: {message}" for where, message in self.problems(instance, limit)]
 
 
 _SUB = ("additionalProperties", "propertyNames", "contains", "not", "if", "then", "else",
@@ -238,8 +239,10 @@ class _Compiler:
         self.formats = formats
         declared = root.get("$schema", "") if isinstance(root, dict) else ""
         self.draft7 = isinstance(declared, str) and any(m in declared for m in _DRAFT7_MARKS)
-        if isinstance(declared, str) and "2019-09" in declared:
-            raise Unsupported("/$schema", "draft 2019-09 is not supported; use 2020-12")
+        if isinstance(declared, str) and declared and not (
+                self.draft7 or declared.rstrip("#") == _DRAFT_2020):
+            raise Unsupported("/$schema", f"the dialect {declared!r} is not supported; "
+                                          "use draft 2020-12 or draft-07")
         self.resources: dict[str, Any] = {}
         self.anchors: dict[str, Any] = {}
         self.dynamic: dict[str, Any] = {}
@@ -605,7 +608,7 @@ def _size(kind: type[list[Any]] | type[dict[str, Any]], most: bool, noun: str) -
 def _pattern(c: _Compiler, node: dict[str, Any], value: Any, base: str, pointer: str) -> Check:
     if not isinstance(value, str):
         raise Unsupported(pointer, "pattern must be a string")
-    search = c.regex(value)
+    search = _regex(c, value, pointer)
 
     def check(inst: Any, path: tuple[str, ...], out: list[tuple[str, str]] | None,
               ann: _Ann | None) -> bool:
@@ -614,6 +617,13 @@ def _pattern(c: _Compiler, node: dict[str, Any], value: Any, base: str, pointer:
         return _fail(out, path, f"{inst!r} does not match {value!r}")
 
     return check
+
+
+def _regex(c: _Compiler, pattern: str, pointer: str) -> Callable[[str], bool]:
+    try:
+        return c.regex(pattern)
+    except Unsupported as exc:
+        raise Unsupported(pointer, exc.message) from None
 
 
 def _format(c: _Compiler, node: dict[str, Any], value: Any, base: str,
@@ -756,7 +766,8 @@ def _properties(c: _Compiler, node: dict[str, Any], value: Any, base: str,
 
 def _pattern_properties(c: _Compiler, node: dict[str, Any], value: Any, base: str,
                         pointer: str) -> Check:
-    subs = [(c.regex(p), sub) for p, sub in _schemas_map(c, value, base, pointer).items()]
+    subs = [(_regex(c, p, f"{pointer}/{_esc(p)}"), sub)
+            for p, sub in _schemas_map(c, value, base, pointer).items()]
 
     def check(inst: Any, path: tuple[str, ...], out: list[tuple[str, str]] | None,
               ann: _Ann | None) -> bool:
@@ -783,7 +794,9 @@ def _additional_properties(c: _Compiler, node: dict[str, Any], value: Any, base:
     declared = node.get("properties", {})
     declared = frozenset(declared) if isinstance(declared, dict) else frozenset()
     raw = node.get("patternProperties", {})
-    searches = [c.regex(p) for p in raw] if isinstance(raw, dict) else []
+    parent = pointer.rsplit("/", 1)[0]
+    searches = [_regex(c, p, f"{parent}/patternProperties/{_esc(p)}") for p in raw] \
+        if isinstance(raw, dict) else []
 
     def check(inst: Any, path: tuple[str, ...], out: list[tuple[str, str]] | None,
               ann: _Ann | None) -> bool:
@@ -1116,10 +1129,21 @@ _2020_ONLY = frozenset({"$dynamicRef", "dependentRequired", "dependentSchemas", 
                         "unevaluatedProperties", "unevaluatedItems"})
 
 
+KEYWORDS = frozenset(_KEYWORDS) | {"additionalItems", "minContains", "maxContains", "then",
+                                   "else", "$recursiveRef", "$recursiveAnchor"}
+"""Every keyword that constrains an instance, in either draft."""
+
+
 def compile_schema(schema: Any, *, regex: Regex,
-                   formats: Mapping[str, Callable[[str], bool]] | None = None) -> Compiled:
-    """``schema`` compiled; `Unsupported` names what cannot be answered exactly."""
+                   formats: Mapping[str, Callable[[str], bool]] | None = None,
+                   pointer: str = "") -> Compiled:
+    """``schema`` compiled (or its subschema at JSON ``pointer``, with references resolved
+    as in the whole); `Unsupported` names what cannot be answered exactly."""
     compiler = _Compiler(schema, regex, formats or {})
-    check = compiler.compile(schema, ROOT, "")
+    if pointer:
+        node, base = compiler.resolve("#" + pointer, ROOT, pointer)
+        check = compiler.entering(base, compiler.compile(node, base, pointer))
+    else:
+        check = compiler.compile(schema, ROOT, "")
     compiler.drain()
     return Compiled(check)
