@@ -170,3 +170,17 @@ def test_pydantic_entry_points_are_as_strict(generated: Path,
 
     with pytest.raises(pydantic.ValidationError, match="sequence"):
         Envelope.model_validate({"event": {**payload, "sequence": "1"}})
+
+
+@pytest.mark.parametrize("package", ["example_dc", "example_pd"])
+def test_the_readme_producer_example_refuses_an_invalid_money(generated: Path,
+                                                               package: str) -> None:
+    """The README builds events with constructors; they check as `from_dict` does."""
+    events = load_package(generated, package)
+    money = events.shared.Money(amount="80.82", currency="GBP")
+    assert money.to_dict() == {"amount": "80.82", "currency": "GBP"}
+    # pydantic wraps the error in its own ValidationError; both are ValueErrors.
+    with pytest.raises(ValueError, match="currency"):
+        events.shared.Money(amount="80.82", currency="gbp")
+    with pytest.raises(ValueError, match="amount"):
+        events.shared.Money(amount="eighty", currency="GBP")

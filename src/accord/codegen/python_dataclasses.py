@@ -46,9 +46,11 @@ class Style:
     def construct(self, cls_name: str) -> str:
         return cls_name
 
-    def construct_checked(self, cls_name: str, args: list[str]) -> str:
-        """A call that builds the class from values its loader has checked already."""
-        return f"_rt.make({', '.join([cls_name, *args])})"
+    def construct_checked(self, cls_name: str, args: list[tuple[str, str]]) -> list[str]:
+        """Statements that return the class built from values its loader has checked
+        already: the constructor would check them a second time."""
+        return [f"    built = {cls_name}.__new__({cls_name})",
+                *[f"    built.{name} = {value}" for name, value in args], "    return built"]
 
     def post_init(self, cls: m.ClassDef) -> list[str]:
         """Constructors check their values as `from_dict` checks a payload."""
@@ -250,10 +252,10 @@ class ModuleEmitter:
                         f"        raise _rt.fail({rule!r}, "
                         f"'{'fewer' if op == '<' else 'more'} than {value} properties')"]
         body: list[str] = []
-        args: list[str] = []
+        args: list[tuple[str, str]] = []
         for i, f in enumerate(cls.fields):
             local = f"f{i}"
-            args.append(f"{f.name}={local}")
+            args.append((f.name, local))
             body.append(f"key = {f.json_name!r}")
             if f.required:
                 body.append(f"{local} = {self._load_expr(f.type, f'data[{f.json_name!r}]')}")
@@ -269,7 +271,7 @@ class ModuleEmitter:
                     "    except _rt.ValidationError as e:",
                     "        raise e.within(key) from None"]
         if cls.additional is not None:
-            args.append(f"{cls.extra_name}=extra")
+            args.append((cls.extra_name, "extra"))
             value_type = checks.annotation(cls.additional)
             out += [f"    extra: dict[str, {value_type}]",
                     f"    if {known}.issuperset(data):", "        extra = {}", "    else:",
@@ -282,7 +284,7 @@ class ModuleEmitter:
                         f"            extra = {{k: {loader}(x) for k, x in undeclared.items()}}",
                         "        except _rt.ValidationError as e:",
                         f"            raise _rt.at_key(e, undeclared, {loader}) from None"]
-        out.append(f"    return {self.style.construct_checked(cls.name, args)}")
+        out += self.style.construct_checked(cls.name, args)
         return out
 
     def _load_expr(self, t: m.Type, src: str) -> str:

@@ -3,8 +3,9 @@
 `from_dict` runs the generated checks (so a model is exactly as strict as its schema,
 which pydantic's own coercions are not) and then builds the model with
 `model_construct`, which skips pydantic's second, looser pass. A wrap model validator
-sends pydantic's own entry points (`model_validate`, a field of a hand-written model)
-through the same checks.
+sends pydantic's own entry points (the constructor, `model_validate`, a field of a
+hand-written model) through the same checks: a JSON payload is checked before pydantic
+sees it, and what pydantic built is checked again through `to_dict`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ class PydanticStyle(Style):
                 f"handler: _pd.ModelWrapValidatorHandler[{cls.name}]) -> {cls.name}:",
                 f"        if isinstance(data, {cls.name}):",
                 "            return data",
-                f"        return _load_{cls.name}(data)", ""]
+                "        if _rt.is_json(data):  # a payload: the exact checks and conversions",
+                f"            return handler(_rt.fields_of(_load_{cls.name}(data)))",
+                # pydantic's own pass fills the instance (its constructor needs that), and
+                # what it built is held to the contract too (a constructor's values).
+                "        built = handler(data)",
+                f"        _rt.constructed(built, _load_{cls.name})",
+                "        return built", ""]
 
     def field(self, f: m.Field, annotation: str, default: str | None) -> str:
         if f.name == f.json_name:
@@ -55,8 +62,9 @@ class PydanticStyle(Style):
     def construct(self, cls_name: str) -> str:
         return f"{cls_name}.model_construct"
 
-    def construct_checked(self, cls_name: str, args: list[str]) -> str:
-        return f"{cls_name}.model_construct({', '.join(args)})"
+    def construct_checked(self, cls_name: str, args: list[tuple[str, str]]) -> list[str]:
+        named = ", ".join(f"{name}={value}" for name, value in args)
+        return [f"    return {cls_name}.model_construct({named})"]
 
     def post_init(self, cls: m.ClassDef) -> list[str]:
         return []  # pydantic's constructor runs the wrap validator, hence the same checks

@@ -16,7 +16,7 @@ import json
 import re
 import uuid as _uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import Any, Final, TypeAlias
 
 from accord.validation.compiler import (
     FORMATS,
@@ -277,15 +277,20 @@ def schema_check(root: str, pointer: str, patterns: Mapping[str, str]
     return check
 
 
-_T = TypeVar("_T")
+def is_json(value: object) -> bool:
+    """Whether ``value`` is made of JSON values only (a payload, not Python objects)."""
+    if value is None or isinstance(value, str | bool | int | float):
+        return True
+    if isinstance(value, list):
+        return all(is_json(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_json(v) for k, v in value.items())
+    return False
 
 
-def make(cls: type[_T], **values: object) -> _T:
-    """An instance of a generated dataclass from values already checked (no second check)."""
-    instance = object.__new__(cls)
-    for name, value in values.items():
-        object.__setattr__(instance, name, value)
-    return instance
+def fields_of(model: Any) -> dict[str, Any]:
+    """A pydantic model's field values by name (for its own constructor to take as they are)."""
+    return {name: getattr(model, name) for name in type(model).model_fields}
 
 
 def constructed(instance: Any, load: Callable[[object], object]) -> None:
