@@ -46,8 +46,8 @@ def _rate(step: Callable[[], object], seconds: float) -> tuple[float, float]:
 def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
     from accord.registry import load_registry
+    from accord.samples.stream import SampleStream, tolerant_variant
     from accord.testing.recording import Sample
-    from accord.testing.samples import SampleStream, tolerant_variant
 
     seconds = float(os.environ.get("ACCORD_BENCH_SECONDS", "1.0"))
     registry = load_registry(REPO / "contracts")

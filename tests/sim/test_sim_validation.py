@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import random
 
+from accord.samples.stream import SampleStream
 from accord.sim.generators import poison_of
 from accord.sim.validation import Validators, canonical
 from accord.testing.contract import validator_for_schema
-from accord.testing.samples import SampleStream
 from tests.sim.sim_support import registry
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from accord.registry import load_registry
+from accord.samples.fields import all_paths, branches, covers, json_type, lookup
+from accord.samples.stream import SampleStream
 from accord.testing.contract import subschema_validator, validator_for_schema
-from accord.testing.fields import all_paths, branches, covers, json_type, lookup
 from accord.testing.recording import iter_paths
-from accord.testing.samples import SampleStream
 from tests.testing.conftest import CONTRACTS
 
 RUN = 25

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.registry import Registry
+from accord.samples.stream import Compiler, SampleStream
 from accord.sim.scenario import ProducerSpec, Scenario, topic_of
 from accord.sim.validation import Validators
-from accord.testing.samples import Compiler, SampleStream
 
 POOL = 48
 JSON = Any

@@ -6,9 +6,9 @@ import difflib
 from collections.abc import Iterator
 from typing import Any
 
+from accord.samples.fields import ITEMS, all_paths, covers, json_type, lookup, parse_path
 from accord.testing.contract import subschema_validator
 from accord.testing.errors import ContractTestError
-from accord.testing.fields import ITEMS, all_paths, covers, json_type, lookup, parse_path
 from accord.testing.matchers import EachLike, Like, Matcher
 
 JSON = Any

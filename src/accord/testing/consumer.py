@@ -7,16 +7,16 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from accord.samples.fields import ITEMS, join_path, lookup, parse_path
+from accord.samples.nodes import Node, Nothing, Union
+from accord.samples.stream import UNDECLARED, Compiler, SampleStream, tolerant_variant
 from accord.testing.checks import declare, problems
 from accord.testing.contract import ContractView
 from accord.testing.envelopes import envelope, has_envelope
 from accord.testing.errors import ContractTestError
 from accord.testing.expectations import Record
-from accord.testing.fields import ITEMS, join_path, lookup, parse_path
 from accord.testing.matchers import Matcher, Present, coerce
-from accord.testing.nodes import Node, Nothing, Union
 from accord.testing.recording import Sample, plain, prune
-from accord.testing.samples import UNDECLARED, Compiler, SampleStream, tolerant_variant
 
 if TYPE_CHECKING:
     from accord.testing.fixture import Session

@@ -138,7 +138,7 @@ class ContractView:
         For an `envelope: cloudevents` contract each is a structured-mode CloudEvent, unless
         ``wrapped=False`` asks for the data alone.
         """
-        from accord.testing.samples import SampleStream
+        from accord.samples.stream import SampleStream
 
         stream = SampleStream(self.schema, seed=seed, examples=self.examples,
                               label=f"{self.event} v{self.version}")

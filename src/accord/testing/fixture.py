@@ -10,6 +10,7 @@ import pytest
 
 from accord.errors import AccordError
 from accord.registry.model import Registry
+from accord.samples import SampleError
 from accord.testing.consumer import Consumer, Expectation
 from accord.testing.contract import ContractView, resolve
 from accord.testing.errors import ContractTestError, ExpectationFileError
@@ -159,7 +160,7 @@ class Accord:
 
 def explain(session: Session | None, exc: BaseException) -> str | None:
     """Why a test failed, in Accord's words, when Accord knows better than the traceback."""
-    if isinstance(exc, ContractTestError):
+    if isinstance(exc, ContractTestError | SampleError):
         return f"accord: {exc}"
     if session is not None:
         for expectation in session.expectations:

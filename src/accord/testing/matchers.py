@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from accord.samples.fields import json_type
 from accord.testing.errors import ContractTestError
-from accord.testing.fields import json_type
 
 JSON = Any
 MISSING: Any = object()

@@ -50,7 +50,7 @@ def _configured_registry() -> Registry:
 def _formats() -> dict[str, SearchStrategy[str]]:
     from hypothesis import strategies as st
 
-    from accord.testing.formats import FORMATS
+    from accord.samples.formats import FORMATS
 
     return {name: st.randoms(use_true_random=False).map(FORMATS[name]) for name in _OWN_FORMATS}
 

@@ -17,8 +17,8 @@ from typing import Any
 from accord.errors import Location
 from accord.governance.findings import Finding
 from accord.registry.model import Contract, ContractVersion, Registry
+from accord.samples.fields import TYPES, FieldInfo, covers, json_type, lookup
 from accord.testing.expectations import load_all
-from accord.testing.fields import TYPES, FieldInfo, covers, json_type, lookup
 from accord.testing.matchers import EachLike, Like, Matcher, OneOf, Present, Regex, from_json
 
 JSON = Any

@@ -507,6 +507,16 @@ def _type(c: _Compiler, node: dict[str, Any], value: Any, base: str, pointer: st
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise Unsupported(pointer, "type must be a name or a list of names")
     shown = ", ".join(repr(n) for n in names)
+    plain = tuple(_PLAIN_TYPES[n] for n in names if n in _PLAIN_TYPES)
+    if len(plain) == len(names) and "boolean" not in names:
+        # Python types that say it alone (bool is an int, so integer and number cannot).
+        def plain_check(inst: Any, path: tuple[str, ...], out: list[tuple[str, str]] | None,
+                        ann: _Ann | None) -> bool:
+            if isinstance(inst, plain):
+                return True
+            return _fail(out, path, f"{inst!r} is not of type {shown}")
+
+        return plain_check
 
     def check(inst: Any, path: tuple[str, ...], out: list[tuple[str, str]] | None,
               ann: _Ann | None) -> bool:
@@ -516,6 +526,10 @@ def _type(c: _Compiler, node: dict[str, Any], value: Any, base: str, pointer: st
         return _fail(out, path, f"{inst!r} is not of type {shown}")
 
     return check
+
+
+_PLAIN_TYPES: dict[str, type] = {"string": str, "object": dict, "array": list,
+                                 "null": type(None)}
 
 
 def _enum(c: _Compiler, node: dict[str, Any], value: Any, base: str, pointer: str) -> Check:
@@ -753,7 +767,7 @@ def _properties(c: _Compiler, node: dict[str, Any], value: Any, base: str,
         ok = True
         for name, sub in subs.items():
             if name in inst:
-                if not sub(inst[name], (*path, name), out, None):
+                if not sub(inst[name], path if out is None else (*path, name), out, None):
                     if out is None:
                         return False
                     ok = False
@@ -777,7 +791,7 @@ def _pattern_properties(c: _Compiler, node: dict[str, Any], value: Any, base: st
         for search, sub in subs:
             for name, item in inst.items():
                 if search(name):
-                    if not sub(item, (*path, name), out, None):
+                    if not sub(item, path if out is None else (*path, name), out, None):
                         if out is None:
                             return False
                         ok = False
@@ -810,7 +824,7 @@ def _additional_properties(c: _Compiler, node: dict[str, Any], value: Any, base:
             if value is False:
                 extras.append(name)
                 continue
-            if not sub(item, (*path, name), out, None):
+            if not sub(item, path if out is None else (*path, name), out, None):
                 if out is None:
                     return False
                 ok = False
@@ -859,7 +873,7 @@ def _unevaluated_properties(c: _Compiler, node: dict[str, Any], value: Any, base
                 continue
             if value is False:
                 extras.append(name)
-            elif not sub(item, (*path, name), out, None):
+            elif not sub(item, path if out is None else (*path, name), out, None):
                 if out is None:
                     return False
                 ok = False
@@ -886,7 +900,7 @@ def _prefix_items(c: _Compiler, node: dict[str, Any], value: Any, base: str,
             return True
         ok = True
         for i, (sub, item) in enumerate(zip(subs, inst, strict=False)):
-            if not sub(item, (*path, str(i)), out, None):
+            if not sub(item, path if out is None else (*path, str(i)), out, None):
                 if out is None:
                     return False
                 ok = False
@@ -904,7 +918,7 @@ def _rest(sub: Check, start: int) -> Check:
             return True
         ok = True
         for i in range(start, len(inst)):
-            if not sub(inst[i], (*path, str(i)), out, None):
+            if not sub(inst[i], path if out is None else (*path, str(i)), out, None):
                 if out is None:
                     return False
                 ok = False
@@ -972,7 +986,7 @@ def _unevaluated_items(c: _Compiler, node: dict[str, Any], value: Any, base: str
         for i in range(ann.items, len(inst)):
             if i in ann.indexes:
                 continue
-            if not sub(inst[i], (*path, str(i)), out, None):
+            if not sub(inst[i], path if out is None else (*path, str(i)), out, None):
                 if out is None:
                     return False
                 ok = _fail(out, path, f"unevaluated item {i} is not allowed")

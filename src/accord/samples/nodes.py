@@ -14,14 +14,14 @@ import string
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from accord.testing import regexgen
-from accord.testing.fields import deref
-from accord.testing.formats import FORMATS
+from accord.samples import regexgen
+from accord.samples.fields import deref
+from accord.samples.formats import FORMATS
 from accord.validation import regex
 from accord.validation.regex import PatternUnsupported
 
 if TYPE_CHECKING:
-    from accord.testing.samples import Compiler
+    from accord.samples.stream import Compiler
 
 JSON = Any
 MAX_DEPTH = 12

@@ -1,6 +1,6 @@
 """Varied, schema-valid events from a `random.Random(seed)`: the generator behind `samples()`.
 
-The schema is compiled once into a tree of nodes (`accord.testing.nodes`) whose choices come
+The schema is compiled once into a tree of nodes (`accord.samples.nodes`) whose choices come
 round in turn over a run; the rest of each value is drawn at random. The same seed gives
 the same events.
 
@@ -17,9 +17,9 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from accord.testing.errors import ContractTestError
-from accord.testing.fields import TYPES, deref, merge, types_of_keyword
-from accord.testing.nodes import (
+from accord.samples.errors import SampleError
+from accord.samples.fields import TYPES, deref, merge, types_of_keyword
+from accord.samples.nodes import (
     SAFE_INT,
     Any_,
     Array,
@@ -36,6 +36,7 @@ from accord.testing.nodes import (
     String,
     Union,
 )
+from accord.validation import validator
 
 JSON = Any
 RETRIES = 25
@@ -52,7 +53,7 @@ def _capped(s: dict[str, JSON], keyword: str) -> int:
     value = s.get(keyword, 0)
     low = int(value) if isinstance(value, int | float) else 0
     if low > MAX_GENERATED:
-        raise ContractTestError(f"{keyword}: {value} asks for values larger than samples are "
+        raise SampleError(f"{keyword}: {value} asks for values larger than samples are "
                                 f"drawn ({MAX_GENERATED:,} at most); events of this schema "
                                 "cannot be generated")
     return low
@@ -192,7 +193,7 @@ def _constrains(schema: dict[str, JSON], besides: str) -> bool:
 
 
 def _fits_type(value: JSON, allowed: frozenset[str]) -> bool:
-    from accord.testing.fields import covers, json_type
+    from accord.samples.fields import covers, json_type
 
     return covers(allowed, frozenset({json_type(value)}))
 
@@ -228,12 +229,10 @@ class SampleStream:
 
     def __init__(self, schema: JSON, *, seed: int | str = 0, examples: Sequence[JSON] = (),
                  validate: Callable[[JSON], bool] | None = None, label: str = "") -> None:
-        from accord.testing.contract import validator_for_schema
-
         self.rng = random.Random(f"accord:{seed}:{label}")
         self.root = Compiler(schema).compile(schema)
         self.examples = list(examples)
-        self.is_valid = validate or validator_for_schema(schema).is_valid
+        self.is_valid = validate or validator(schema).is_valid
         self.label = label
         self.index = 0
         self._schema = schema
@@ -252,11 +251,10 @@ class SampleStream:
         for example in self.examples:
             if self.is_valid(example):
                 return copy.deepcopy(example)
-        from accord.testing.contract import first_error
-
-        raise ContractTestError(
+        why = next(iter(validator(self._schema).errors(event, limit=1)), "valid")
+        raise SampleError(
             f"cannot generate a valid event for {self.label or 'the schema'} "
-            f"({first_error(self._schema, event)}); add an example to the contract version"
+            f"({why}); add an example to the contract version"
         )
 
     def __iter__(self) -> Iterator[JSON]:

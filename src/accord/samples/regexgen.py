@@ -13,7 +13,7 @@ import string
 from functools import lru_cache
 from typing import Any
 
-from accord.testing.errors import ContractTestError
+from accord.samples.errors import SampleError
 
 # The parser is private but stable since Python 3.0 (as sre_parse); its public alias
 # sre_parse warns on import, and the test suite turns warnings into errors.
@@ -134,7 +134,7 @@ def _run(program: tuple[Any, ...], rng: random.Random, out: list[str], groups: d
         elif kind == "rep":
             low, high = step[1], step[2]
             if low > MAX_LENGTH or len(out) > MAX_LENGTH:
-                raise ContractTestError(
+                raise SampleError(
                     f"pattern {pattern_of(step)} asks for strings longer than samples are "
                     f"drawn ({MAX_LENGTH:,} characters at most)")
             high = low + extra if high is None else min(high, low + extra)
