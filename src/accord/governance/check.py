@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from accord.errors import Location
 from accord.governance.compat import Change, check_chain, compare
+from accord.governance.compat.witness import Witness, for_level
 from accord.governance.findings import Finding
 from accord.governance.lint import lint
 from accord.governance.rules import Rule
@@ -113,6 +114,14 @@ def _describe(change: Change) -> str:
     return f"{change.kind} at {change.path or '/'}: {change.message}"
 
 
+def _shown(shown: Witness, older: int, newer: int) -> str:
+    if not shown.found:
+        return shown.why
+    if shown.direction == "backward":
+        return f"this v{older} event is rejected by v{newer}: {shown.text()}"
+    return f"this v{newer} event is rejected by v{older}'s consumers: {shown.text()}"
+
+
 def _chain_findings(registry: Registry, contract: Contract, policy: Policy) -> list[Finding]:
     level = policy.level_for(contract)
     if level == "NONE":
@@ -124,15 +133,17 @@ def _chain_findings(registry: Registry, contract: Contract, policy: Policy) -> l
         result = check_chain(schemas[: i + 1], level,
                              undeclared_properties=policy.undeclared_properties)
         for change in result.breaking:
-            older = contract.versions[change.against if change.against is not None else i - 1]
+            against = change.against if change.against is not None else i - 1
+            older = contract.versions[against]
+            shown = for_level(schemas[against], schemas[i], change, level)
             findings.append(Finding(
                 "compatibility", "error",
                 f"{contract.event} version {newer.number} is not {level} compatible with "
                 f"version {older.number}{_through(registry, change.new_path or '')}: "
-                f"{_describe(change)}",
+                f"{_describe(change)}; {_shown(shown, older.number, newer.number)}",
                 locate(registry, contract, newer.number, change.new_path or ""),
                 f"/versions/{newer.number}/schema{change.new_path or ''}",
-                contract.event, change.fix,
+                contract.event, change.fix, shown.to_json(),
             ))
     return findings
 

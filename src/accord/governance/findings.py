@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from accord.errors import Location
 
@@ -21,6 +22,8 @@ class Finding:
     pointer: str = ""
     event: str | None = None
     fix: str | None = None
+    counterexample: dict[str, Any] | None = field(default=None, compare=False)
+    """For a breaking change: the witness (`compat.witness.Witness.to_json()`)."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -38,4 +41,5 @@ class Finding:
             "pointer": self.pointer,
             "event": self.event,
             "fix": self.fix,
+            **({"counterexample": self.counterexample} if self.counterexample else {}),
         }

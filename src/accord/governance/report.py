@@ -95,6 +95,8 @@ def sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo]) -> str:
         }
         if f.rule in index:
             result["ruleIndex"] = index[f.rule]
+        if f.counterexample:
+            result["properties"] = {"counterexample": f.counterexample}
         results.append(result)
     document = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
