@@ -36,6 +36,15 @@ def test_compat_breaking_exits_1_with_json(schemas, capsys):
     assert set(change) >= {"kind", "path", "breaks_backward", "breaks_forward", "message"}
     assert (change["kind"], change["path"], change["breaks_backward"]) == (
         "max-length-decreased", "/properties/name", True)
+    shown = change["counterexample"]
+    assert shown["found"] and shown["direction"] == "backward"
+    assert 5 < len(shown["payload"]["name"]) <= 10  # valid for old.json, too long for new
+
+
+def test_compat_text_shows_the_counterexample(schemas, capsys):
+    code, out, _ = run(capsys, "compat", "old.json", "new.json")
+    assert code == 1
+    assert "      accepted by old.json, rejected by new.json: {\"name\": " in out
 
 
 def test_compat_compatible_exits_0(schemas, capsys):

@@ -169,3 +169,18 @@ def test_reliance_from_expectation_files(tmp_path: Path, registry: Registry) -> 
 def test_reliance_tolerates_a_missing_folder(tmp_path: Path) -> None:
     assert read_reliance(tmp_path / "absent").fields == {}
     assert read_reliance(None).problems == ()
+
+
+def test_a_breaking_change_shows_its_counterexample_on_the_change_page() -> None:
+    from accord.docs.changes import compare_versions, section
+    from accord.registry.model import Contract, ContractVersion, Policy
+
+    v1 = {"type": "object", "properties": {"note": {"type": "string"}}}
+    v2 = {**v1, "required": ["note"]}
+    contract = Contract(event="orders.Noted", path="orders/noted.yaml", summary="s", owner="o",
+                        channel="orders", versions=(
+                            ContractVersion(number=1, schema=v1, resolved=v1),
+                            ContractVersion(number=2, schema=v2, resolved=v2)))
+    found = compare_versions(contract, contract.versions[0], contract.versions[1], Policy())
+    text = "\n".join(section(found, None))
+    assert "e.g. <code>{}</code>: valid in v1, rejected by v2" in text

@@ -8,6 +8,7 @@ from typing import Any
 from accord.docs.escape import attr, code, html, raw_block
 from accord.governance.annotations import ANNOTATIONS
 from accord.governance.compat import Change, check_compatibility
+from accord.governance.compat.witness import Witness, for_level
 from accord.registry import Contract, ContractVersion, Policy
 
 
@@ -20,6 +21,8 @@ class VersionChanges:
     changes: tuple[Change, ...]
     annotations: tuple[str, ...]
     """JSON pointers of annotation edits (descriptions, titles, examples …)."""
+    witnesses: tuple[Witness | None, ...] = ()
+    """Per change: the counterexample of a breaking one (else None)."""
 
 
 def compare_versions(contract: Contract, old: ContractVersion, new: ContractVersion,
@@ -30,8 +33,11 @@ def compare_versions(contract: Contract, old: ContractVersion, new: ContractVers
     result = check_compatibility(old.resolved, new.resolved, mode,
                                  undeclared_properties=policy.undeclared_properties)
     notes = tuple(annotation_edits(old.resolved, new.resolved)) if annotations else ()
+    breaking = result.breaking
+    shown = tuple(for_level(old.resolved, new.resolved, c, mode) if c in breaking else None
+                  for c in result.changes)
     return VersionChanges(old.number, new.number, level, result.compatible,
-                          tuple(result.changes), notes)
+                          tuple(result.changes), notes, shown)
 
 
 def _escape(key: str) -> str:
@@ -65,6 +71,14 @@ def effect(breaks: bool) -> str:
     return "breaks" if breaks else "ok"
 
 
+def _example(shown: Witness, old: int, new: int) -> str:
+    if not shown.found:
+        return html(shown.why)
+    accepted, rejected = (old, new) if shown.direction == "backward" else (new, old)
+    return (f"e.g. <code>{html(shown.text())}</code>: valid in v{accepted}, "
+            f"rejected by v{rejected}")
+
+
 def section(found: VersionChanges, kinds_page: str | None) -> list[str]:
     """Markdown lines; ``kinds_page`` is the relative link to the change-kind reference.
 
@@ -80,14 +94,18 @@ def section(found: VersionChanges, kinds_page: str | None) -> list[str]:
         rows = ["<table data-search-exclude>",
                 "<thead><tr><th>change</th><th>where</th><th>BACKWARD</th><th>FORWARD</th>"
                 "<th>why</th></tr></thead>", "<tbody>"]
-        for change in found.changes:
+        for index, change in enumerate(found.changes):
             kind = f"<code>{html(change.kind)}</code>"
+            why = html(change.message)
+            witness = found.witnesses[index] if index < len(found.witnesses) else None
+            if witness is not None:
+                why += "<br>" + _example(witness, found.old, found.new)
             if kinds_page is not None:
                 kind = f'<a href="{attr(kinds_page)}#{attr(change.kind)}">{kind}</a>'
             rows.append(
                 f"<tr><td>{kind}</td><td><code>{html(change.path or '/')}</code></td>"
                 f"<td>{effect(change.breaks_backward)}</td>"
-                f"<td>{effect(change.breaks_forward)}</td><td>{html(change.message)}</td></tr>")
+                f"<td>{effect(change.breaks_forward)}</td><td>{why}</td></tr>")
         rows += ["</tbody>", "</table>"]
         lines.append(raw_block("\n".join(rows)))
     if found.annotations:
