@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import referencing.exceptions
 from jsonschema import FormatChecker
 
 from accord.validation import regex
@@ -72,16 +73,22 @@ class Validator:
     def is_valid(self, instance: Any) -> bool:
         if self._compiled is not None:
             return self._compiled.is_valid(instance)
-        return bool(self._fallback.is_valid(instance))
+        try:
+            return bool(self._fallback.is_valid(instance))
+        except referencing.exceptions.Unresolvable:
+            return False  # a reference that resolves to nothing accepts nothing
 
     def problems(self, instance: Any, *, limit: int = 10) -> list[tuple[str, str]]:
         """(JSON pointer, message) pairs, sorted by pointer; [] when valid."""
         if self._compiled is not None:
             return self._compiled.problems(instance, limit)
-        if self._fallback.is_valid(instance):
-            return []
-        found = sorted((_pointer(e.absolute_path), e.message)
-                       for e in self._fallback.iter_errors(instance))
+        try:
+            if self._fallback.is_valid(instance):
+                return []
+            found = sorted((_pointer(e.absolute_path), e.message)
+                           for e in self._fallback.iter_errors(instance))
+        except referencing.exceptions.Unresolvable as exc:
+            return [("/", f"not evaluated: {self.refused or exc}")]
         return found[:limit]
 
     def errors(self, instance: Any, *, limit: int = 10) -> list[str]:

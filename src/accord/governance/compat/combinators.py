@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from accord.governance.compat.conj import ALL_TYPES, Conj, Node, child, types
+from accord.governance.compat.conj import ALL_TYPES, Conj, Node, child, conj_at, types
 from accord.governance.compat.numbers import lower, upper
 from accord.governance.compat.objects import Undecided, prop, required
 from accord.governance.compat.values import explicit_values, implicit_values, valid
@@ -57,7 +57,7 @@ def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
                 out += _union(w, a, b, node.ptr, kw, len(s[kw]), ta)
         if "not" in s and not w.mirrors(a, "not", node):
             negated = child(b.doc, node, "not")
-            if not disjoint(a, negated):
+            if not disjoint(a, negated) and not _contraposition(w, a, node):
                 out.append(
                     w.finding(
                         "not-changed",
@@ -70,11 +70,18 @@ def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
         deps = s.get("dependencies") if b.doc.draft <= 7 else None
         if isinstance(deps, dict) and "object" in ta:
             schemas = {k: v for k, v in deps.items() if not isinstance(v, list)}
-            if schemas and not _mirrored(w, a, "dependencies", deps):
+            if schemas and not _mirrored(w, a, "dependencies", deps) and not all(
+                    _dependent_included(w, a, node, "dependencies", name) for name in schemas):
                 out.append(w.unprovable(a, node.ptr, f"{w.b_name}'s schema `dependencies`"))
         for keys, applies, whole in _UNMODELLED:
             present = [k for k in keys if k in s]
             if not present or not (applies & ta):
+                continue
+            if keys[0] == "contains" and _contains_included(w, a, node):
+                continue
+            if keys[0] == "dependentSchemas" and isinstance(s["dependentSchemas"], dict) and all(
+                    _dependent_included(w, a, node, "dependentSchemas", name)
+                    for name in s["dependentSchemas"]):
                 continue
             if whole:
                 ok = any(w.same(m.schema, s) for m in a.nodes)
@@ -87,6 +94,76 @@ def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
             if not ok:
                 out.append(w.unprovable(a, node.ptr, f"{w.b_name}'s `{'/'.join(present)}`"))
     return out
+
+
+def _count(schema: Any, key: str, default: int | None) -> int | None:
+    value = schema.get(key, default)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _contains_included(w: Walk, a: Conj, b_node: Node) -> bool:
+    """B's `contains` holds for every A instance: B asks for at least ``mb`` items matching
+    CB (at most ``Mb``); an A node asks for at least ``ma >= mb`` items matching CA ⊆ CB.
+    With a maximum on B, CA must be CB exactly (more CB items could exist) and ``Ma <= Mb``."""
+    s = b_node.schema
+    draft7 = w.b_doc.draft <= 7
+    low_b = 1 if draft7 else _count(s, "minContains", 1)
+    high_b = None if draft7 else _count(s, "maxContains", None)
+    if low_b is None or "contains" not in s:
+        return False
+    if low_b == 0 and high_b is None:
+        return True  # minContains 0: B's contains accepts every array
+    cb = conj_at(w.b_doc, f"{b_node.ptr}/contains", s["contains"])
+    for m in a.nodes:
+        if "contains" not in m.schema:
+            continue
+        a7 = w.a_doc.draft <= 7
+        low_a = 1 if a7 else _count(m.schema, "minContains", 1)
+        high_a = None if a7 else _count(m.schema, "maxContains", None)
+        if low_a is None or low_a < low_b:
+            continue
+        ca = conj_at(w.a_doc, f"{m.ptr}/contains", m.schema["contains"])
+        if high_b is None:
+            if not w.include(ca, cb):
+                return True
+        elif high_a is not None and high_a <= high_b and w.equivalent(
+                f"{m.ptr}/contains", m.schema["contains"], f"{b_node.ptr}/contains",
+                s["contains"]):
+            return True
+    return False
+
+
+def _dependent_included(w: Walk, a: Conj, b_node: Node, kw: str, name: str) -> bool:
+    """B's ``kw[name]`` (applied when property ``name`` is present) holds for every A
+    instance: A itself is included in it, or an A node applies a schema included in it
+    under the same name."""
+    sub = b_node.schema[kw][name]
+    sb = conj_at(w.b_doc, f"{b_node.ptr}/{kw}/{name.replace('~', '~0').replace('/', '~1')}",
+                 sub)
+    if not w.include(a, sb):
+        return True
+    for m in a.nodes:
+        found = m.schema.get(kw)
+        if isinstance(found, dict) and name in found and not isinstance(found[name], list):
+            escaped = name.replace("~", "~0").replace("/", "~1")
+            sa = conj_at(w.a_doc, f"{m.ptr}/{kw}/{escaped}", found[name])
+            if not w.include(sa, sb):
+                return True
+    return False
+
+
+def _contraposition(w: Walk, a: Conj, b_node: Node) -> bool:
+    """An A node has `not: NA` and B's `not: NB` is included in NA: then A ⊆ ¬NA ⊆ ¬NB.
+    Proven with strict semantics, the documents swapped (NB is B's, NA is A's)."""
+    nb = conj_at(w.b_doc, f"{b_node.ptr}/not", b_node.schema["not"])
+    for m in a.nodes:
+        if "not" in m.schema:
+            na = conj_at(w.a_doc, f"{m.ptr}/not", m.schema["not"])
+            if not w.strict_walk(True).include(nb, na):
+                return True
+    return False
 
 
 def _mirrored(w: Walk, a: Conj, kw: str, value: Any) -> bool:

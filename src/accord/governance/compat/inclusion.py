@@ -150,7 +150,7 @@ class Walk:
                 conj_at(self.a_doc, a_ptr, a_value),
                 conj_at(self.b_doc, b_ptr, b_value),
             )
-            ok = not self._strict_walk(False).include(a_conj, b_conj) and not self._strict_walk(
+            ok = not self.strict_walk(False).include(a_conj, b_conj) and not self.strict_walk(
                 True
             ).include(b_conj, a_conj)
         finally:
@@ -158,7 +158,8 @@ class Walk:
         self._equivalent[key] = ok
         return ok
 
-    def _strict_walk(self, reverse: bool) -> Walk:
+    def strict_walk(self, reverse: bool) -> Walk:
+        """A walk with strict semantics; ``reverse`` swaps the documents (B ⊆ A)."""
         walk = self._strict.get(reverse)
         if walk is None:
             docs = (self.b_doc, self.a_doc) if reverse else (self.a_doc, self.b_doc)

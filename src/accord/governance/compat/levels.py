@@ -18,6 +18,7 @@ from accord.errors import UsageError
 from accord.governance.compat.changes import KINDS, Change, CompatibilityResult, breaks
 from accord.governance.compat.inclusion import Finding, Walk
 from accord.governance.compat.refs import Doc, draft_of
+from accord.governance.compat.unevaluated import static_unevaluated
 from accord.registry.model import LEVELS, UNDECLARED
 from accord.registry.pointer import join
 
@@ -55,8 +56,8 @@ def _schema(value: object, label: str) -> Any:
 
 def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Change]:
     """Every difference, each marked with the directions it breaks, in a stable order."""
-    old_doc = Doc.of(_schema(old, "old"), "old")
-    new_doc = Doc.of(_schema(new, "new"), "new")
+    old_doc = Doc.of(_static(_schema(old, "old")), "old")
+    new_doc = Doc.of(_static(_schema(new, "new")), "new")
     if 3 in (old_doc.draft, new_doc.draft):
         raise UsageError("draft-03 schemas are not supported; use draft-04 or later")
     if old_doc.draft == new_doc.draft and old_doc.same_as(old_doc.root, new_doc, new_doc.root):
@@ -94,6 +95,13 @@ def compare(old: Schema, new: Schema, *, assume_absent: bool = False) -> list[Ch
         )
         for (_, path), (f, bw, fw) in merged.items()
     ]
+
+
+def _static(schema: Any) -> Any:
+    """2019-09 and later: `unevaluated*` whose evaluated set is static, as the keyword it is."""
+    if draft_of(schema) < 2019 or "unevaluated" not in str(schema):
+        return schema
+    return static_unevaluated(schema)
 
 
 def _invalid(schema: Any) -> str | None:
