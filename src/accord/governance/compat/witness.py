@@ -10,7 +10,6 @@ so and the verdict stands.
 
 from __future__ import annotations
 
-import copy
 import json
 import random
 from collections.abc import Iterator
@@ -20,12 +19,13 @@ from typing import Any
 from accord.governance.compat.changes import Change
 from accord.samples.nodes import Const, Enum
 from accord.samples.stream import Compiler, SampleStream
-from accord.validation import validator
+from accord.validation import Validator, validator
 
 BUDGET = 400
 """Candidates judged per change before giving up."""
-_BASES = 12
-_VALUES = 24
+_BASES = 8
+_VALUES = 16
+_DRAWS = 40
 _MISSING = object()
 
 
@@ -59,10 +59,12 @@ def find(old: Any, new: Any, change: Change, *, backward: bool, seed: int = 0,
     """A payload showing ``change`` break BACKWARD (``backward``) or FORWARD."""
     accepting, rejecting = (old, new) if backward else (new, old)
     direction = "backward" if backward else "forward"
-    accepts = validator(accepting)
-    rejects = validator(rejecting)
+    accepts = _judge(accepting)
+    rejects = _judge(rejecting)
     pointer = (change.old_path if backward else change.new_path) or change.path
-    for seen, candidate in enumerate(_candidates(accepting, pointer or "", seed)):
+    other = (change.new_path if backward else change.old_path) or change.path
+    probes = _at(rejecting, other or "")
+    for seen, candidate in enumerate(_candidates(accepting, pointer or "", seed, probes)):
         if seen >= budget:
             break
         if accepts.is_valid(candidate) and not rejects.is_valid(candidate):
@@ -81,25 +83,100 @@ def for_level(old: Any, new: Any, change: Change, level: str) -> Witness:
     return find(old, new, change, backward=backward)
 
 
-def _candidates(schema: Any, pointer: str, seed: int) -> Iterator[Any]:
-    rng = random.Random(f"accord-witness:{seed}:{pointer}")
+_BASE_CACHE: dict[int, tuple[Any, SampleStream, list[Any]]] = {}
+_JUDGES: dict[int, tuple[Any, Validator]] = {}
+
+
+def _judge(schema: Any) -> Validator:
+    """The validation layer's validator of ``schema``, kept by identity for the next change
+    of the same pair (looking it up by content means writing the schema out as JSON)."""
+    cached = _JUDGES.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    if len(_JUDGES) >= 64:
+        _JUDGES.clear()
+    found = validator(schema)
+    _JUDGES[id(schema)] = (schema, found)
+    return found
+
+
+def _bases(schema: Any, seed: int) -> tuple[SampleStream, list[Any]] | None:
+    """A sample stream of ``schema`` and its first instances, smallest first; kept for the
+    next change of the same pair (a check asks for several)."""
+    cached = _BASE_CACHE.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1], cached[2]
     try:
-        stream = SampleStream(schema, seed=f"witness:{seed}", label="witness")
-        bases = [stream.next_event() for _ in range(_BASES)]
+        stream = SampleStream(schema, seed=f"witness:{seed}", label="witness",
+                              validate=_judge(schema).is_valid)
+        bases = sorted((stream.next_event() for _ in range(_BASES)),
+                       key=lambda b: len(json.dumps(b)))
     except Exception:  # a schema the samples layer cannot draw from: nothing to build on
+        return None
+    if len(_BASE_CACHE) >= 64:
+        _BASE_CACHE.clear()
+    _BASE_CACHE[id(schema)] = (schema, stream, bases)
+    return stream, bases
+
+
+def _candidates(schema: Any, pointer: str, seed: int, rejecting: Any) -> Iterator[Any]:
+    rng = random.Random(f"accord-witness:{seed}:{pointer}")
+    found = _bases(schema, seed)
+    if found is None:
         return
-    bases.sort(key=lambda b: len(json.dumps(b)))
-    where = _instance_path(schema, pointer)
-    values = _values(schema, pointer, rng) if where is not None else []
-    for base in bases:
-        if where is not None:
-            for value in values:
+    stream, bases = found
+    yield bases[0]  # the smallest valid instance may show it as it is
+    values: list[Any] | None = None
+    for where in _instance_paths(schema, pointer):
+        for base in bases[:4]:
+            for value in _probes(_get(base, where), rejecting):
                 yield _set(base, where, value)
             if where:
                 yield _set(base, where, _MISSING)
-        yield base
-    for _ in range(BUDGET):
+            if values is None:  # drawn only when no probe did it
+                values = _values(schema, pointer, rng)
+            for value in values:
+                yield _set(base, where, value)
+    yield from bases[1:]
+    for _ in range(_DRAWS):
         yield stream.next_event()
+
+
+_GENERIC: tuple[Any, ...] = (None, 0, -1, 1.5, "", "a", True, [], {}, "x" * 257)
+
+
+def _get(base: Any, where: list[str | int]) -> Any:
+    node = base
+    for step in where:
+        found = (isinstance(step, int) and isinstance(node, list) and step < len(node)) or (
+            isinstance(step, str) and isinstance(node, dict) and step in node)
+        if not found:
+            return _MISSING
+        node = node[step]
+    return node
+
+
+def _probes(current: Any, rejecting: Any) -> list[Any]:
+    """Values just outside what the rejecting schema allows there (bounds crossed, another
+    type, an undeclared property added), then a few values of every JSON type."""
+    out: list[Any] = []
+    node = rejecting if isinstance(rejecting, dict) else {}
+    high, low = node.get("maxLength"), node.get("minLength")
+    text = current if isinstance(current, str) else "a"
+    if isinstance(high, int) and not isinstance(high, bool) and high < 10_000:
+        out.append(text + "a" * max(0, high + 1 - len(text)))
+    if isinstance(low, int) and not isinstance(low, bool) and low > 0:
+        out.append(text[: low - 1])
+    for key, step in (("maximum", 1), ("exclusiveMaximum", 0), ("minimum", -1),
+                      ("exclusiveMinimum", 0)):
+        bound = node.get(key)
+        if isinstance(bound, int | float) and not isinstance(bound, bool):
+            out.append(bound + step)
+    if isinstance(current, dict):
+        out.append({**current, "x-accord-extra": 1})
+    if isinstance(current, list) and current:
+        out.append([*current, current[0]])
+    return out + list(_GENERIC)
 
 
 def _values(schema: Any, pointer: str, rng: random.Random) -> list[Any]:
@@ -138,7 +215,51 @@ _IN_PLACE = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else",
                        "dependentSchemas"})
 
 
-def _instance_path(schema: Any, pointer: str) -> list[str | int] | None:
+def _instance_paths(schema: Any, pointer: str) -> list[list[str | int]]:
+    """Where in an instance the schema at ``pointer`` applies: from the pointer itself, or,
+    for a definition, from the places that refer to it (a few, the first found)."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    if len(tokens) >= 2 and tokens[0] in ("$defs", "definitions"):
+        target = "#/" + "/".join(pointer.split("/")[1:3])
+        rest = "/" + "/".join(pointer.split("/")[3:]) if len(tokens) > 2 else ""
+        out = []
+        for site in _ref_sites(schema, target, [], 0)[:3]:
+            tail = _instance_path(rest)
+            if tail is not None:
+                out.append(site + tail)
+        return out
+    found = _instance_path(pointer)
+    return [] if found is None else [found]
+
+
+def _ref_sites(node: Any, target: str, path: list[str | int], depth: int
+               ) -> list[list[str | int]]:
+    """Instance paths of the subschemas that are ``{"$ref": target}`` (not through $defs)."""
+    if depth > 12 or not isinstance(node, dict):
+        return []
+    if node.get("$ref") == target:
+        return [path]
+    out: list[list[str | int]] = []
+    for key, value in node.items():
+        if key in ("properties", "patternProperties") and isinstance(value, dict):
+            for name, sub in value.items():
+                out += _ref_sites(sub, target, [*path, name if key == "properties" else "x"],
+                                  depth + 1)
+        elif key in ("items", "additionalItems", "contains") and isinstance(value, dict):
+            out += _ref_sites(value, target, [*path, 0], depth + 1)
+        elif key == "prefixItems" and isinstance(value, list):
+            for i, sub in enumerate(value):
+                out += _ref_sites(sub, target, [*path, i], depth + 1)
+        elif key in ("allOf", "anyOf", "oneOf") and isinstance(value, list):
+            for sub in value:
+                out += _ref_sites(sub, target, path, depth + 1)
+        elif key in ("then", "else", "additionalProperties") and isinstance(value, dict):
+            out += _ref_sites(value, target, path if key != "additionalProperties"
+                              else [*path, "x-accord-extra"], depth + 1)
+    return out
+
+
+def _instance_path(pointer: str) -> list[str | int] | None:
     """Where in an instance the schema at ``pointer`` applies, or None when it cannot be
     told from the pointer alone (a definition reached through references)."""
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
@@ -172,36 +293,29 @@ def _instance_path(schema: Any, pointer: str) -> list[str | int] | None:
 
 
 def _set(base: Any, path: list[str | int], value: Any) -> Any:
-    """A copy of ``base`` with ``value`` at ``path`` (parents made as needed); ``_MISSING``
-    removes it."""
+    """``base`` with ``value`` at ``path`` (parents made as needed; ``_MISSING`` removes it).
+    Only the containers along the path are copied: the rest is shared, and no candidate is
+    ever changed after it is made."""
     if not path:
-        return base if value is _MISSING else copy.deepcopy(value)
-    out = copy.deepcopy(base)
-    node = out
-    for step in path[:-1]:
-        if isinstance(step, int):
-            if not isinstance(node, list):
-                return out
-            while len(node) <= step:
-                node.append({})
-            node = node[step]
-        else:
-            if not isinstance(node, dict):
-                return out
-            node = node.setdefault(step, {})
-    last = path[-1]
-    if isinstance(last, int):
-        if isinstance(node, list):
-            if value is _MISSING:
-                if last < len(node):
-                    del node[last]
-            else:
-                while len(node) <= last:
-                    node.append(copy.deepcopy(value))
-                node[last] = copy.deepcopy(value)
-    elif isinstance(node, dict):
-        if value is _MISSING:
-            node.pop(last, None)
-        else:
-            node[last] = copy.deepcopy(value)
+        return base if value is _MISSING else value
+    step, rest = path[0], path[1:]
+    if isinstance(step, int):
+        if not isinstance(base, list):
+            return base
+        out_list = list(base)
+        if value is _MISSING and not rest:
+            if step < len(out_list):
+                del out_list[step]
+            return out_list
+        while len(out_list) <= step:
+            out_list.append({} if rest else value)
+        out_list[step] = _set(out_list[step], rest, value)
+        return out_list
+    if not isinstance(base, dict):
+        return base
+    out = dict(base)
+    if value is _MISSING and not rest:
+        out.pop(step, None)
+        return out
+    out[step] = _set(out.get(step, {}), rest, value)
     return out
