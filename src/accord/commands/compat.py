@@ -19,7 +19,8 @@ def effect(change: Change) -> str:
     return "breaks " + " and ".join(parts) if parts else "compatible both ways"
 
 
-def _example(shown: Witness, old: str, new: str) -> str:
+def example(shown: Witness, old: str, new: str) -> str:
+    """The counterexample line under a breaking change."""
     if not shown.found:
         return shown.why
     if shown.direction == "backward":
@@ -51,7 +52,7 @@ def run(old: str, new: str, mode: str | None, undeclared: str | None, fmt: str) 
             click.echo(f"  {mark} {change.kind} at {change.path or '/'}: {change.message} "
                        f"({effect(change)})")
             if id(change) in shown:
-                click.echo(f"      {_example(shown[id(change)], old, new)}")
+                click.echo(f"      {example(shown[id(change)], old, new)}")
             if change.fix and change in breaking:
                 click.echo(f"      fix: {change.fix}")
     return 0 if result.compatible else 1

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from accord.commands.common import configured_policy, open_workspace
-from accord.commands.compat import effect
+from accord.commands.compat import effect, example
 from accord.commands.schemas import contract_file
 from accord.errors import UsageError
 from accord.governance.annotations import annotation_changes
 from accord.governance.compat import check_compatibility
+from accord.governance.compat.witness import for_level
 from accord.registry import Contract, Policy
 
 
@@ -49,11 +50,19 @@ def run(name: str, v1: int | None, v2: int | None, fmt: str) -> int:
     result = check_compatibility(old.resolved, new.resolved, mode,
                                  undeclared_properties=policy.undeclared_properties)
     notes = annotation_changes(old.resolved, new.resolved)
+    breaking = result.breaking
+    shown = {id(c): for_level(old.resolved, new.resolved, c, mode) for c in breaking}
     if fmt == "json":
+        changes = []
+        for change in result.changes:
+            entry = change.to_json()
+            if id(change) in shown:
+                entry["counterexample"] = shown[id(change)].to_json()
+            changes.append(entry)
         click.echo(json.dumps({
             "event": contract.event, "from": v1, "to": v2, "level": level,
             "compatible": result.compatible,
-            "changes": [c.to_json() for c in result.changes],
+            "changes": changes,
             "annotations": [{"path": n.path, "action": n.action, "old": n.old, "new": n.new}
                             for n in notes],
         }, indent=2))
@@ -65,6 +74,8 @@ def run(name: str, v1: int | None, v2: int | None, fmt: str) -> int:
     for change in result.changes:
         click.echo(f"  {change.kind} at {change.path or '/'}: {change.message} "
                    f"({effect(change)})")
+        if id(change) in shown:
+            click.echo(f"      {example(shown[id(change)], f'v{v1}', f'v{v2}')}")
     for note in notes:
         click.echo(f"  annotation {note.action} at {note.path}")
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,16 +107,42 @@ def _bases(schema: Any, seed: int) -> tuple[SampleStream, list[Any]] | None:
     if cached is not None and cached[0] is schema:
         return cached[1], cached[2]
     try:
-        stream = SampleStream(schema, seed=f"witness:{seed}", label="witness",
-                              validate=_judge(schema).is_valid)
-        bases = sorted((stream.next_event() for _ in range(_BASES)),
+        ok = _judge(schema).is_valid
+        stream = SampleStream(schema, seed=f"witness:{seed}", label="witness", validate=ok)
+        drawn = sorted((stream.next_event() for _ in range(_BASES)),
                        key=lambda b: len(json.dumps(b)))
+        bases = [_prune(drawn[0], ok), *drawn]
     except Exception:  # a schema the samples layer cannot draw from: nothing to build on
         return None
     if len(_BASE_CACHE) >= 64:
         _BASE_CACHE.clear()
     _BASE_CACHE[id(schema)] = (schema, stream, bases)
     return stream, bases
+
+
+def _prune(instance: Any, ok: Callable[[Any], bool]) -> Any:
+    """``instance`` with every optional part removed that ``ok`` lets go: object properties
+    and trailing array items, outermost first. The smallest valid instance to change."""
+    for path in _paths(instance, []):
+        if _get(instance, path) is _MISSING:
+            continue  # inside something already removed
+        trial = _set(instance, path, _MISSING)
+        if ok(trial):
+            instance = trial
+    return instance
+
+
+def _paths(node: Any, here: list[str | int]) -> list[list[str | int]]:
+    out: list[list[str | int]] = []
+    if isinstance(node, dict):
+        out += [[*here, key] for key in node]
+        for key, value in node.items():
+            out += _paths(value, [*here, key])
+    elif isinstance(node, list):
+        out += [[*here, index] for index in reversed(range(1, len(node)))]
+        for index, value in enumerate(node[:1]):
+            out += _paths(value, [*here, index])
+    return out
 
 
 def _candidates(schema: Any, pointer: str, seed: int, rejecting: Any) -> Iterator[Any]:
