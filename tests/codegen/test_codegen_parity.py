@@ -86,7 +86,9 @@ def test_one_of_counts_every_option(generated: Path, value: object, accepted: bo
         assert caught.value.path == "$.exactly_one"
 
 
-@settings(max_examples=25, deadline=None,
+# Derandomised, no example database: the same 25 draws every run (a stored example replayed
+# against another run's registry state showed up as FlakyStrategyDefinition twice).
+@settings(max_examples=25, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                  HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(data=st.data())

@@ -103,12 +103,19 @@ def test_new_version_dropping_a_field_a_consumer_relies_on_fails(repo, capsys):
     path.write_text(CONTRACT + V2_WITHOUT_EMAIL)
     code, document = verify(capsys, "--base", "HEAD")
     assert code == 1
-    messages = {(f["rule"], f["message"]) for f in document["findings"]}
+    messages = {(f["rule"], f["message"].split("; email-service's")[0])
+                for f in document["findings"]}
     assert (
         "consumer-field-removed",
         "shop.OrderPlaced v2 drops `customer.email`, which email-service relies on (expects "
         "v1; test_inner_receipts.py::test_receipt)",
     ) in messages
+    # The counterexample: a valid v2 event, as the consumer's test would receive it.
+    [found] = [f for f in document["findings"] if f["rule"] == "consumer-field-removed"]
+    assert "email-service's test_inner_receipts.py::test_receipt would receive {" \
+        in found["message"]
+    shown = found["counterexample"]["payload"]
+    assert "email" not in shown["customer"] and shown["customer"]["name"]
     # customer.name was only read, and v2 keeps it required: no finding for it.
     assert not any("customer.name" in message for _, message in messages)
     assert document["findings"][0]["file"].endswith("contracts/shop/order_placed.yaml")

@@ -9,6 +9,7 @@ that is the impact of the change under review.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,12 @@ from typing import Any
 from accord.errors import Location
 from accord.governance.findings import Finding
 from accord.registry.model import Contract, ContractVersion, Registry
-from accord.samples.fields import TYPES, FieldInfo, covers, json_type, lookup
+from accord.samples.edit import MISSING, prune
+from accord.samples.fields import ITEMS, TYPES, FieldInfo, covers, json_type, lookup, parse_path
+from accord.samples.stream import SampleStream
 from accord.testing.expectations import load_all
 from accord.testing.matchers import EachLike, Like, Matcher, OneOf, Present, Regex, from_json
+from accord.validation import validator
 
 JSON = Any
 RULES = {
@@ -148,6 +152,50 @@ def _stale(consumer: str, file: Path, entry: JSON, what: str) -> Finding:
     )
 
 
+_DRAWS = 40
+
+
+def consumer_witness(schema: JSON, field: _Expected, rule: str) -> JSON:
+    """An event valid under ``schema`` that breaks how the consumer uses ``field`` (it is
+    absent, or a matcher refuses its value), or `MISSING` when none is found: the smallest
+    valid event first, then drawn ones. Each is checked by the validation layer."""
+    ok = validator(schema).is_valid
+    try:
+        stream = SampleStream(schema, seed="consumer", label="consumer", validate=ok)
+        first = stream.next_event()
+    except Exception:  # a schema the samples layer cannot draw from
+        return MISSING
+    segments = parse_path(field.path)
+    candidates = [prune(first, ok), first]
+    for candidate in candidates + [stream.next_event() for _ in range(_DRAWS)]:
+        values = _values_at(candidate, segments)
+        if rule != "consumer-field-type" and MISSING in values:
+            return candidate
+        present = [v for v in values if v is not MISSING]
+        if any(m.check(v) is not None for m in field.matchers for v in present):
+            return candidate
+        if rule == "consumer-field-type" and not field.matchers and present:
+            return candidate  # the type changed: any value shows the new type
+    return MISSING
+
+
+def _values_at(instance: JSON, segments: list[str]) -> list[JSON]:
+    """The values at a field path (`items[].sku`: one per item); MISSING where absent."""
+    current = [instance]
+    for segment in segments:
+        following: list[JSON] = []
+        for node in current:
+            if segment == ITEMS:
+                if isinstance(node, list):
+                    following.extend(node)
+            elif isinstance(node, dict) and segment in node:
+                following.append(node[segment])
+            else:
+                following.append(MISSING)
+        current = following
+    return current
+
+
 def verify_findings(registry: Registry, expectations_dir: Path, *,
                     base: Registry | None = None) -> list[Finding]:
     """Findings for every expectation file in ``expectations_dir`` (none when it is absent)."""
@@ -170,14 +218,22 @@ def verify_findings(registry: Registry, expectations_dir: Path, *,
                     after = lookup(version.resolved, field.path)
                     for rule, what in _problems(field, before, after):
                         use = "relies on" if field.declared else "reads"
+                        shown = consumer_witness(version.resolved, field, rule)
+                        test = field.tests[0] if field.tests else "its test"
+                        seen = (f"; {consumer}'s {test} would receive "
+                                f"{json.dumps(shown, ensure_ascii=False)}" if shown is not MISSING
+                                else "; no counterexample found")
                         findings.append(Finding(
                             rule, "error",
                             f"{contract.event} v{version.number} {what}, which "
                             f"{consumer} {use} (expects v{expected.number}; "
-                            f"{', '.join(field.tests)})",
+                            f"{', '.join(field.tests)}){seen}",
                             contract.source.locate(f"/versions/{version.number}/schema"),
                             f"/versions/{version.number}/schema", contract.event,
                             f"keep `{field.path}` as {consumer} expects it, or agree the change "
                             f"with {consumer} and re-run its tests to update {file.name}",
+                            None if shown is MISSING else {
+                                "direction": "consumer", "found": True, "payload": shown,
+                                "why": f"{consumer}: {what}"},
                         ))
     return sorted(findings, key=lambda f: f.sort_key)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from accord.governance.compat.changes import Change
+from accord.samples.edit import MISSING, get, prune, put
 from accord.samples.nodes import Const, Enum
 from accord.samples.stream import Compiler, SampleStream
 from accord.validation import Validator, validator
@@ -26,7 +27,6 @@ BUDGET = 400
 _BASES = 8
 _VALUES = 16
 _DRAWS = 40
-_MISSING = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,38 +111,13 @@ def _bases(schema: Any, seed: int) -> tuple[SampleStream, list[Any]] | None:
         stream = SampleStream(schema, seed=f"witness:{seed}", label="witness", validate=ok)
         drawn = sorted((stream.next_event() for _ in range(_BASES)),
                        key=lambda b: len(json.dumps(b)))
-        bases = [_prune(drawn[0], ok), *drawn]
+        bases = [prune(drawn[0], ok), *drawn]
     except Exception:  # a schema the samples layer cannot draw from: nothing to build on
         return None
     if len(_BASE_CACHE) >= 64:
         _BASE_CACHE.clear()
     _BASE_CACHE[id(schema)] = (schema, stream, bases)
     return stream, bases
-
-
-def _prune(instance: Any, ok: Callable[[Any], bool]) -> Any:
-    """``instance`` with every optional part removed that ``ok`` lets go: object properties
-    and trailing array items, outermost first. The smallest valid instance to change."""
-    for path in _paths(instance, []):
-        if _get(instance, path) is _MISSING:
-            continue  # inside something already removed
-        trial = _set(instance, path, _MISSING)
-        if ok(trial):
-            instance = trial
-    return instance
-
-
-def _paths(node: Any, here: list[str | int]) -> list[list[str | int]]:
-    out: list[list[str | int]] = []
-    if isinstance(node, dict):
-        out += [[*here, key] for key in node]
-        for key, value in node.items():
-            out += _paths(value, [*here, key])
-    elif isinstance(node, list):
-        out += [[*here, index] for index in reversed(range(1, len(node)))]
-        for index, value in enumerate(node[:1]):
-            out += _paths(value, [*here, index])
-    return out
 
 
 def _candidates(schema: Any, pointer: str, seed: int, rejecting: Any) -> Iterator[Any]:
@@ -155,31 +130,20 @@ def _candidates(schema: Any, pointer: str, seed: int, rejecting: Any) -> Iterato
     values: list[Any] | None = None
     for where in _instance_paths(schema, pointer):
         for base in bases[:4]:
-            for value in _probes(_get(base, where), rejecting):
-                yield _set(base, where, value)
+            for value in _probes(get(base, where), rejecting):
+                yield put(base, where, value)
             if where:
-                yield _set(base, where, _MISSING)
+                yield put(base, where, MISSING)
             if values is None:  # drawn only when no probe did it
                 values = _values(schema, pointer, rng)
             for value in values:
-                yield _set(base, where, value)
+                yield put(base, where, value)
     yield from bases[1:]
     for _ in range(_DRAWS):
         yield stream.next_event()
 
 
 _GENERIC: tuple[Any, ...] = (None, 0, -1, 1.5, "", "a", True, [], {}, "x" * 257)
-
-
-def _get(base: Any, where: list[str | int]) -> Any:
-    node = base
-    for step in where:
-        found = (isinstance(step, int) and isinstance(node, list) and step < len(node)) or (
-            isinstance(step, str) and isinstance(node, dict) and step in node)
-        if not found:
-            return _MISSING
-        node = node[step]
-    return node
 
 
 def _probes(current: Any, rejecting: Any) -> list[Any]:
@@ -316,32 +280,3 @@ def _instance_path(pointer: str) -> list[str | int] | None:
         else:
             return None  # $defs, $ref targets...: the place is not in the pointer
     return path
-
-
-def _set(base: Any, path: list[str | int], value: Any) -> Any:
-    """``base`` with ``value`` at ``path`` (parents made as needed; ``_MISSING`` removes it).
-    Only the containers along the path are copied: the rest is shared, and no candidate is
-    ever changed after it is made."""
-    if not path:
-        return base if value is _MISSING else value
-    step, rest = path[0], path[1:]
-    if isinstance(step, int):
-        if not isinstance(base, list):
-            return base
-        out_list = list(base)
-        if value is _MISSING and not rest:
-            if step < len(out_list):
-                del out_list[step]
-            return out_list
-        while len(out_list) <= step:
-            out_list.append({} if rest else value)
-        out_list[step] = _set(out_list[step], rest, value)
-        return out_list
-    if not isinstance(base, dict):
-        return base
-    out = dict(base)
-    if value is _MISSING and not rest:
-        out.pop(step, None)
-        return out
-    out[step] = _set(out.get(step, {}), rest, value)
-    return out
