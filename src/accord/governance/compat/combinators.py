@@ -79,6 +79,8 @@ def check_b(w: Walk, a: Conj, b: Conj, ta: frozenset[str]) -> list[Finding]:
                 continue
             if keys[0] == "contains" and _contains_included(w, a, node):
                 continue
+            if keys[0] == "if" and _conditional_included(w, a, node):
+                continue
             if keys[0] == "dependentSchemas" and isinstance(s["dependentSchemas"], dict) and all(
                     _dependent_included(w, a, node, "dependentSchemas", name)
                     for name in s["dependentSchemas"]):
@@ -131,6 +133,35 @@ def _contains_included(w: Walk, a: Conj, b_node: Node) -> bool:
         elif high_a is not None and high_a <= high_b and w.equivalent(
                 f"{m.ptr}/contains", m.schema["contains"], f"{b_node.ptr}/contains",
                 s["contains"]):
+            return True
+    return False
+
+
+def _conditional_included(w: Walk, a: Conj, b_node: Node) -> bool:
+    """B's `if`/`then`/`else` holds for every A instance: A always meets the condition (a
+    discriminator A fixes) and is included in `then`; or A never meets it and is included
+    in `else`; or an A node has an equivalent condition with branches included in B's."""
+    s = b_node.schema
+    if "if" not in s:
+        return True  # then/else without if constrain nothing
+
+    def part(doc_node: Node, doc: Any, key: str) -> Conj:
+        return conj_at(doc, f"{doc_node.ptr}/{key}", doc_node.schema[key])
+
+    cond = part(b_node, w.b_doc, "if")
+    if not w.include(a, cond):
+        return "then" not in s or not w.include(a, part(b_node, w.b_doc, "then"))
+    if disjoint(a, cond):
+        return "else" not in s or not w.include(a, part(b_node, w.b_doc, "else"))
+    for m in a.nodes:
+        if "if" not in m.schema or not w.equivalent(f"{m.ptr}/if", m.schema["if"],
+                                                    f"{b_node.ptr}/if", s["if"]):
+            continue
+        branches_hold = all(
+            key not in s or (key in m.schema and not w.include(part(m, w.a_doc, key),
+                                                              part(b_node, w.b_doc, key)))
+            for key in ("then", "else"))
+        if branches_hold:
             return True
     return False
 
