@@ -13,7 +13,7 @@ import click
 from accord import __version__
 from accord.errors import AccordError
 
-FORMATS = click.Choice(["text", "json", "sarif", "junit", "github"])
+FORMATS = click.Choice(["text", "json", "sarif", "junit", "github", "markdown"])
 SIMPLE_FORMATS = click.Choice(["text", "json"])
 
 

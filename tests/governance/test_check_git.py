@@ -101,6 +101,22 @@ def test_incompatible_new_version_fails(repo, capsys):
     assert [f["rule"] for f in document["findings"]] == ["compatibility"]
     assert "required-added" in document["findings"][0]["message"]
     assert document["findings"][0]["fix"]
+    # The counterexample: a v1 event without `note`, which v2 rejects.
+    shown = document["findings"][0]["counterexample"]
+    assert shown["found"] and shown["direction"] == "backward"
+    assert "note" not in shown["payload"] and "order_id" in shown["payload"]
+    assert "this v1 event is rejected by v2: {" in document["findings"][0]["message"]
+    # The same in SARIF (message and properties) and in the Markdown PR comment.
+    assert main(["check", "--base", "HEAD", "--format", "sarif"]) == 1
+    result = json.loads(capsys.readouterr().out)["runs"][0]["results"][0]
+    assert result["properties"]["counterexample"]["payload"] == shown["payload"]
+    assert "rejected by v2" in result["message"]["text"]
+    assert main(["check", "--base", "HEAD", "--format", "markdown"]) == 1
+    comment = capsys.readouterr().out
+    assert comment.startswith("### ❌ Accord: 1 error, 0 warnings\n")
+    assert "| ❌ | compatibility | contracts/orders/order_placed.yaml:" in comment
+    assert "<details><summary>Counterexamples" in comment
+    assert json.dumps(shown["payload"], indent=2) in comment
 
 
 def test_deleting_a_published_version_fails_unless_retired(repo, capsys):
