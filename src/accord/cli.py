@@ -152,7 +152,7 @@ def import_group() -> None:
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 def import_asyncapi_command(file: str, into: str | None, domain: str | None, owner: str | None,
                             force: bool) -> int:
-    """Contract files from an AsyncAPI 2.6 or 3.0 document."""
+    """Contract files from an AsyncAPI 2.x or 3.x document (2.0 to 2.6, 3.0, 3.1)."""
     from accord.commands import interop
 
     return interop.import_(file, into, domain, owner, force)

@@ -119,7 +119,7 @@ def test_spec_semantics_for_other_asyncapi_2_documents(tmp_path):
     ("document", "message"),
     [
         ({"asyncapi": "1.2.0", "info": {"title": "x", "version": "1"}},
-         "AsyncAPI 1.2.0 is not supported; Accord imports 2.6 and 3.0 documents"),
+         "AsyncAPI 1.2.0 is not supported; Accord imports 2.0 to 2.6, 3.0 and 3.1 documents"),
         ({"asyncapi": "3.0.0", "info": {"title": "x"}}, "info.title and info.version are required"),
         ({"asyncapi": "3.0.0", "info": {"title": "x", "version": "1"}, "channels": {"c": {
             "address": "c", "messages": {"m": {"payload": {

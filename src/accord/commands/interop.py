@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from accord.commands.common import display, open_workspace
-from accord.errors import Location, UsageError
+from accord.errors import AccordError, Location, UsageError
 from accord.interop.asyncapi_export import export_asyncapi
-from accord.interop.asyncapi_import import import_asyncapi
+from accord.interop.asyncapi_import import import_asyncapi, note_invalid_examples
+from accord.registry import load_registry
 from accord.registry.confine import inside, write_inside
 from accord.registry.yamlio import dump_yaml, load_yaml_file
 
@@ -65,6 +66,24 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
             raise UsageError(f"cannot write: {exc.strerror or exc}",
                              Location(display(root / rel))) from None
         click.echo(f"wrote {display(target)}")
+    # What was written must load: a registry that does not is the importer's bug, never
+    # a success.
+    try:
+        registry = load_registry(root)
+    except AccordError as exc:
+        raise UsageError(f"the imported registry does not load (please report this "
+                         f"importer bug with the document): {exc}", Location(file)) from None
+    for rel in note_invalid_examples(registry, result):
+        write_inside(root, rel, dump_yaml(result.files[rel]), "import target")
+        click.echo(f"warning: {rel}: the document's own examples do not validate; kept, "
+                   "with examples-valid suppressed", err=True)
+    for line in result.skipped:
+        click.echo(f"warning: {line}", err=True)
+    if result.skipped:
+        click.echo(f"{len(result.skipped)} message(s) skipped, "
+                   f"{sum(1 for f in result.files if not f.startswith('_shared'))} "
+                   "contract file(s) written", err=True)
+        return 1
     return 0
 
 

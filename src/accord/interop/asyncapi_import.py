@@ -1,4 +1,4 @@
-"""Contract files from an AsyncAPI 2.6 or 3.0 document.
+"""Contract files from an AsyncAPI document (2.0 to 2.6, 3.0 and 3.1).
 
 One contract per event, one version per message. Accord's own exports carry `x-accord-*`
 extensions and come back exactly; documents from other tools (FastStream, AsyncAPI
@@ -18,13 +18,16 @@ from typing import Any
 
 from accord.errors import AccordError, Location
 from accord.governance.rules.base import walk
+from accord.governance.rules.schemas import UNICODE_CLASSES as _UNICODE_CLASSES
 from accord.registry.confine import ConfinementError, plain_relative
-from accord.registry.model import JSON, SourceMap
+from accord.registry.model import JSON, Registry, SourceMap
+from accord.validation import validator
 
-SUPPORTED = ("2.6", "3.0")
+SUPPORTED = ("2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "3.0", "3.1")
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema"
-_JSON_FORMATS = ("application/schema+json", "application/vnd.aai.asyncapi")
+_JSON_FORMATS = ("application/schema+json", "application/schema+yaml",
+                 "application/vnd.aai.asyncapi")
 _VERSIONED = re.compile(r"^(?P<name>.*?)[._-]?[vV](?P<n>[0-9]+)$")
 _FIELD = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _CHANNEL = re.compile(r"^[a-z][a-z0-9]*([.-][a-z0-9]+)*$")
@@ -53,6 +56,8 @@ class _Message:
     key: str
     body: dict[str, Any]
     address: str
+    pointer: str = ""
+    """Where the message is in the document (for located errors)."""
     producers: list[str] = field(default_factory=list)
     consumers: list[str] = field(default_factory=list)
 
@@ -97,7 +102,7 @@ class _Importer:
         version = str(self.doc.get("asyncapi", ""))
         if not version.startswith(SUPPORTED):
             raise self.fail(f"AsyncAPI {version or '(no version)'} is not supported; "
-                            "Accord imports 2.6 and 3.0 documents", "/asyncapi")
+                            "Accord imports 2.0 to 2.6, 3.0 and 3.1 documents", "/asyncapi")
         info = self.doc.get("info")
         if not isinstance(info, dict) or not info.get("title") or not info.get("version"):
             raise self.fail("info.title and info.version are required", "/info")
@@ -118,7 +123,7 @@ class _Importer:
                 body, mpointer = self.resolve(message, f"{cpointer}/messages/{mid}")
                 key = mpointer.rpartition("/")[2] if mpointer.startswith(
                     "/components/messages/") else mid
-                found.setdefault(mpointer, _Message(key, body, str(address)))
+                found.setdefault(mpointer, _Message(key, body, str(address), mpointer))
                 by_channel.setdefault(cpointer, []).append(mpointer)
         for oid, operation in (self.doc.get("operations") or {}).items():
             operation, opointer = self.resolve(operation, f"/operations/{oid}")
@@ -151,7 +156,10 @@ class _Importer:
         found: dict[str, _Message] = {}
         for key, channel in channels.items():
             channel, cpointer = self.resolve(channel, f"/channels/{_esc(key)}")
-            address = _binding_address(channel) or str(key).split(":")[0]
+            # FastStream keys channels `<topic>:<Handler>`; other documents' keys are the
+            # address itself (`https://example.com/books/{id}` keeps its colon).
+            address = _binding_address(channel) or (
+                str(key).split(":")[0] if faststream else str(key))
             for verb, role in roles_by_verb:
                 operation = channel.get(verb)
                 if not isinstance(operation, dict):
@@ -168,7 +176,8 @@ class _Importer:
                     body, bpointer = self.resolve(branch, here)
                     key = bpointer.rpartition("/")[2] if bpointer.startswith(
                         "/components/messages/") else (body.get("name") or address)
-                    entry = found.setdefault(bpointer, _Message(str(key), body, str(address)))
+                    entry = found.setdefault(bpointer, _Message(str(key), body, str(address),
+                                                                bpointer))
                     roles = getattr(entry, role)
                     name = self.service(operation)
                     if name not in roles:
@@ -200,11 +209,11 @@ def _payload(imp: _Importer, message: _Message) -> tuple[JSON, str]:
     if isinstance(payload, dict) and "schemaFormat" in payload and "schema" in payload:
         fmt, payload = payload["schemaFormat"], payload["schema"]
     if payload is None:
-        raise imp.fail(f"message {message.key!r} has no payload")
+        raise imp.fail(f"message {message.key!r} has no payload", message.pointer)
     if fmt and not str(fmt).startswith(_JSON_FORMATS):
         kind = "Avro" if "avro" in str(fmt).lower() else str(fmt)
-        raise imp.fail(f"message {message.key!r}: schema format {kind} is not supported; "
-                       "Accord contracts are JSON Schema")
+        raise imp.fail(f"message {message.key!r} skipped: schema format {kind} is not "
+                       "supported; Accord contracts are JSON Schema", message.pointer)
     return payload, str(fmt or "")
 
 
@@ -212,6 +221,8 @@ def _payload(imp: _Importer, message: _Message) -> tuple[JSON, str]:
 class ImportResult:
     files: dict[str, dict[str, Any]]
     """Root-relative path -> document to write."""
+    skipped: list[str] = field(default_factory=list)
+    """One line per message that could not be imported: which, where, and why."""
 
 
 _EVENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
@@ -242,8 +253,15 @@ def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
     messages = imp.messages()
     components = document.get("components", {}).get("schemas", {}) or {}
     uses: dict[str, int] = {}
+    skipped: list[str] = []
+    usable = []
     for message in messages:
-        payload, _ = _payload(imp, message)
+        try:
+            payload, _ = _payload(imp, message)
+        except ImportError_ as exc:
+            skipped.append(str(exc))
+            continue
+        usable.append(message)
         for ref in _refs(payload):
             if ref.startswith("#/components/schemas/"):
                 name = ref.split("/")[3].replace("~1", "/").replace("~0", "~")
@@ -265,9 +283,17 @@ def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
         files[path] = _relink(body, path, shared_path, f"/components/schemas/{_esc(name)}")
         if "x-accord-path" not in components[name]:
             _mark_open_objects(files[path])
+            rules = _schema_suppressions(files[path])
+            if rules and isinstance(files[path], dict):
+                files[path]["x-accord-ignore"] = rules
+                files[path].setdefault("x-accord-reason", "as written in the AsyncAPI "
+                                                          "document (names on the wire)")
     contracts: dict[str, dict[str, Any]] = {}
-    for message in messages:
-        _add_version(imp, message, components, shared_path, contracts, files)
+    for message in usable:
+        try:
+            _add_version(imp, message, components, shared_path, contracts, files)
+        except ImportError_ as exc:  # one message's problem: the others still import
+            skipped.append(str(exc))
     for path, contract in contracts.items():
         versions = sorted(contract["versions"].items(), key=lambda kv: int(kv[0]))
         if contract.pop("_third_party", False):
@@ -281,7 +307,35 @@ def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
             versions = renumbered
         contract["versions"] = {int(n): v for n, v in versions}
         files[path] = contract
-    return ImportResult(dict(sorted(files.items())))
+    if not contracts:
+        raise ImportError_("no message could be imported:\n  " + "\n  ".join(skipped),
+                           source.locate("/channels"))
+    return ImportResult(dict(sorted(files.items())), skipped)
+
+
+def note_invalid_examples(registry: Registry, result: ImportResult) -> list[str]:
+    """Examples the document itself gets wrong stay, as it has them, with `examples-valid`
+    suppressed and the reason quoted; returns the files changed (to write again)."""
+    changed = []
+    for contract in registry.contracts:
+        content = result.files.get(contract.path)
+        if content is None:
+            continue
+        problems = []
+        for version in contract.versions:
+            check = validator(version.resolved)
+            for i, example in enumerate(version.examples):
+                errors = check.errors(example, limit=1)
+                if errors:
+                    problems.append(f"version {version.number} example {i + 1}: {errors[0]}")
+        if problems:
+            ignore = content.setdefault("x-accord-ignore", [])
+            if "examples-valid" not in ignore:
+                ignore.append("examples-valid")
+            content["x-accord-examples-note"] = ("the AsyncAPI document's own examples do "
+                                                 "not validate: " + "; ".join(problems)[:500])
+            changed.append(contract.path)
+    return changed
 
 
 def _refs(node: JSON) -> list[str]:
@@ -367,6 +421,8 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
     if not isinstance(schema, dict):
         raise imp.fail(f"message {message.key!r}: the payload must be a schema object")
     dialect = DRAFT_07 if body.get("x-accord-dialect", "draft-07") == "draft-07" else DRAFT_2020
+    schema = _local_definitions(imp, schema, components, shared, path, message.key,
+                                "definitions" if dialect == DRAFT_07 else "$defs")
     schema = {"$schema": dialect, **{k: v for k, v in schema.items() if k != "$schema"}}
     contract = contracts.get(path)
     if contract is None:
@@ -396,6 +452,48 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
         version["_name"] = original
         contract["_third_party"] = True
         _suppress_wire_names(contract, schema)
+
+
+_COMPONENT = "#/components/schemas/"
+
+
+def _local_definitions(imp: _Importer, schema: dict[str, Any], components: Mapping[str, Any],
+                       shared: Mapping[str, str], path: str, key: str,
+                       defs_key: str) -> dict[str, Any]:
+    """``schema`` with every component schema it reaches (through `anyOf`, `items`, nested
+    properties, other components...) that is not a shared file, under its own `$defs`:
+    a contract file holds no reference back into the AsyncAPI document."""
+    defs: dict[str, Any] = {}
+    todo = [r for r in _refs(schema) if r.startswith(_COMPONENT)]
+    while todo:
+        name = todo.pop().removeprefix(_COMPONENT).split("/")[0]
+        name = name.replace("~1", "/").replace("~0", "~")
+        if name in defs or name in shared:
+            continue
+        found = components.get(name)
+        if not isinstance(found, dict | bool):
+            raise imp.fail(f"message {key!r}: $ref '{_COMPONENT}{name}' points at nothing",
+                           "/components/schemas")
+        body = {k: v for k, v in found.items() if k != "x-accord-path"} \
+            if isinstance(found, dict) else found
+        defs[name] = _relink(body, path, shared, "\0")
+        todo += [r for r in _refs(defs[name]) if r.startswith(_COMPONENT)]
+    if not defs:
+        return schema
+    merged = _to_local({**schema, defs_key: {**(schema.get(defs_key) or {}), **defs}},
+                       f"#/{defs_key}/")
+    assert isinstance(merged, dict)
+    return merged
+
+
+def _to_local(node: JSON, prefix: str) -> JSON:
+    if isinstance(node, list):
+        return [_to_local(item, prefix) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: (prefix + v.removeprefix(_COMPONENT)
+                if k == "$ref" and isinstance(v, str) and v.startswith(_COMPONENT)
+                else _to_local(v, prefix)) for k, v in node.items()}
 
 
 def _contract_head(imp: _Importer, message: _Message, event: str, name: str) -> dict[str, Any]:
@@ -439,13 +537,35 @@ def _suppress_wire_names(contract: dict[str, Any], schema: JSON) -> None:
     ignore: list[str] = contract.setdefault("x-accord-ignore", [])
     if not _CHANNEL.match(str(contract.get("channel", ""))) and "channel-name" not in ignore:
         ignore.append("channel-name")
-    nodes = [node for _, node in walk(schema)]
-    names = [k for node in nodes for k in node.get("properties", {})]
-    if any(not _FIELD.match(n) for n in names) and "field-case" not in ignore:
-        ignore.append("field-case")
+    ignore += [rule for rule in _schema_suppressions(schema) if rule not in ignore]
+    if isinstance(schema, dict) and schema.get("type") not in (None, "object") and \
+            "root-object" not in ignore:
+        ignore.append("root-object")  # a string or array event, as the document has it
     _mark_open_objects(schema)
     if not ignore:
         contract.pop("x-accord-ignore")
+
+
+def _schema_suppressions(schema: JSON) -> list[str]:
+    """The conventions a third-party schema breaks as written (camelCase names, Python-
+    ambiguous pattern classes, required names another composition declares): suppressed
+    in the file, visibly, rather than rewritten (the names are on the wire)."""
+    nodes = [node for _, node in walk(schema)]
+    found = []
+    names = [k for node in nodes for k in node.get("properties", {})]
+    if any(not _FIELD.match(str(n)) for n in names):
+        found.append("field-case")
+    patterns = [node.get("pattern") for node in nodes] + [
+        p for node in nodes for p in (node.get("patternProperties") or {})]
+    if any(isinstance(p, str) and _UNICODE_CLASSES.search(p) for p in patterns):
+        found.append("portable-pattern")
+    for node in nodes:
+        required, properties = node.get("required"), node.get("properties", {})
+        if isinstance(required, list) and isinstance(properties, dict) and any(
+                name not in properties for name in required):
+            found.append("required-declared")
+            break
+    return found
 
 
 def _mark_open_objects(schema: JSON) -> None:

@@ -18,7 +18,9 @@ _CASES = {
 }
 # Escapes whose meaning differs between Python's `re` (Unicode-aware) and ECMA-262, which
 # JSON Schema specifies and which JavaScript, Go and Rust validators implement.
-_UNICODE_CLASSES = re.compile(r"(?<!\\)(?:\\\\)*\\([dDwWsSbB])")
+UNICODE_CLASSES = re.compile(r"(?<!\\)(?:\\\\)*\\([dDwWsSbB])")
+"""`\\d`, `\\w`, `\\s`, `\\b` (and negations): classes Python and ECMA-262 read differently."""
+_UNICODE_CLASSES = UNICODE_CLASSES
 _ASCII = {"d": "[0-9]", "D": "[^0-9]", "w": "[A-Za-z0-9_]", "W": "[^A-Za-z0-9_]",
           "s": "[ \\t\\n\\r\\f\\v]", "S": "[^ \\t\\n\\r\\f\\v]", "b": "an explicit boundary",
           "B": "an explicit boundary"}  # fmt: skip

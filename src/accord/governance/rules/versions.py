@@ -86,11 +86,33 @@ class RootObject(Rule):
             if isinstance(schema, dict) and set(schema) <= {"$ref", "$defs", "$schema"}:
                 ref = str(schema.get("$ref", ""))
                 target = schema.get("$defs", {}).get(ref.rpartition("/")[2], schema)
-            if not (isinstance(target, dict) and target.get("type") == "object"):
+            if not _is_object_root(schema, target):
                 yield Issue(
                     f"version {version.number}: the schema's root is not `type: object`",
                     f"/versions/{version.number}/schema",
                 )
+
+
+def _is_object_root(root: object, node: object, depth: int = 0) -> bool:
+    """`type: object`, or a `oneOf`/`anyOf` whose every branch is one (local refs followed):
+    each payload is still an object with named fields."""
+    if depth > 8 or not isinstance(node, dict) or not isinstance(root, dict):
+        return False
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and len(node) == 1:
+        target: object = root
+        for token in ref[2:].split("/"):
+            target = target.get(token.replace("~1", "/").replace("~0", "~")) \
+                if isinstance(target, dict) else None
+        return _is_object_root(root, target, depth + 1)
+    if node.get("type") == "object":
+        return True
+    for key in ("oneOf", "anyOf"):
+        branches = node.get(key)
+        if isinstance(branches, list) and branches and all(
+                _is_object_root(root, b, depth + 1) for b in branches):
+            return node.get("type") in (None, "object")
+    return False
 
 
 class KeyRequired(Rule):

@@ -1,0 +1,71 @@
+"""The AsyncAPI specification's own examples as an import corpus (issue 15): each document
+imported into a fresh registry, which is then loaded and linted."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from accord.cli import main
+from accord.errors import AccordError
+from accord.governance.lint import lint
+from accord.governance.rules import BUILTIN
+from accord.registry import load_registry
+from accord.registry.model import Policy
+
+CORPUS = Path(__file__).parent / "asyncapi-spec"
+VERSIONS = ("2.6.0", "3.0.0", "3.1.0")
+
+
+def documents() -> list[Path]:
+    """Every AsyncAPI document of the corpus (not the fragments they refer to)."""
+    found = []
+    for version in VERSIONS:
+        for path in sorted((CORPUS / version).rglob("*")):
+            if path.suffix not in (".yml", ".yaml", ".json") or not path.is_file():
+                continue
+            head = path.read_text("utf-8")[:200]
+            if head.lstrip().startswith("asyncapi:") or '"asyncapi"' in head:
+                found.append(path)
+    return found
+
+
+@dataclass
+class Outcome:
+    document: str
+    exit_code: int
+    stderr: str
+    loaded: bool = False
+    load_error: str = ""
+    contracts: int = 0
+    lint_errors: int = 0
+    lint_detail: str = ""
+
+
+def run(path: Path, into: Path) -> Outcome:
+    err, out = io.StringIO(), io.StringIO()
+    cwd = os.getcwd()
+    try:
+        os.chdir(into.parent)
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            code = main(["import", "asyncapi", str(path), "--into", str(into)])
+    finally:
+        os.chdir(cwd)
+    outcome = Outcome(str(path.relative_to(CORPUS)), code, err.getvalue())
+    if code != 0 and not into.exists():
+        return outcome
+    try:
+        registry = load_registry(into)
+    except AccordError as exc:
+        outcome.load_error = str(exc)
+        return outcome
+    outcome.loaded = True
+    outcome.contracts = len(registry.contracts)
+    report = lint(registry, Policy(), [rule() for rule in BUILTIN])
+    errors = [f for f in report.findings if f.severity == "error"]
+    outcome.lint_errors = len(errors)
+    outcome.lint_detail = "; ".join(f"{f.rule}: {f.message}" for f in errors[:3])
+    return outcome
