@@ -150,12 +150,15 @@ def import_group() -> None:
               "the channel address).")
 @click.option("--owner", help="Owner for contracts whose document names none.")
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--refs-root", type=click.Path(file_okay=False),
+              help="The folder `$ref`s to other files may reach (default: the current "
+                   "folder, or the document's own when it lies outside it).")
 def import_asyncapi_command(file: str, into: str | None, domain: str | None, owner: str | None,
-                            force: bool) -> int:
+                            force: bool, refs_root: str | None) -> int:
     """Contract files from an AsyncAPI 2.x or 3.x document (2.0 to 2.6, 3.0, 3.1)."""
     from accord.commands import interop
 
-    return interop.import_(file, into, domain, owner, force)
+    return interop.import_(file, into, domain, owner, force, refs_root)
 
 
 @cli.command("verify")

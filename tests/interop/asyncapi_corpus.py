@@ -49,9 +49,11 @@ def run(path: Path, into: Path) -> Outcome:
     err, out = io.StringIO(), io.StringIO()
     cwd = os.getcwd()
     try:
-        os.chdir(into.parent)
+        # As a user would run it: from the folder that holds the documents, so that a
+        # `$ref` to `../common/…` stays inside the folder the import reads.
+        os.chdir(CORPUS / path.relative_to(CORPUS).parts[0])
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            code = main(["import", "asyncapi", str(path), "--into", str(into)])
+            code = main(["import", "asyncapi", str(path), "--into", str(into.resolve())])
     finally:
         os.chdir(cwd)
     outcome = Outcome(str(path.relative_to(CORPUS)), code, err.getvalue())

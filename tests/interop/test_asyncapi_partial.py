@@ -63,3 +63,57 @@ def test_one_unsupported_message_is_skipped_and_named(tmp_path: Path,
     schema = contract.versions[0].resolved
     assert schema["properties"]["amount"]["$ref"] == "#/definitions/money"
     assert os.path.isfile("contracts/" + contract.path)
+
+
+MULTI = """\
+asyncapi: 3.0.0
+info: {title: Likes, version: 1.0.0}
+channels:
+  likes:
+    address: likes
+    messages:
+      liked: {$ref: '../common/messages.yaml#/liked'}
+"""
+
+
+@pytest.mark.parametrize("escape", ["dotdot", "symlink"])
+def test_a_ref_to_another_file_stays_inside_the_folder_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        escape: str) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside/messages.yaml").write_text("liked: {payload: {type: object}}\n")
+    work = tmp_path / "work"
+    (work / "app").mkdir(parents=True)
+    (work / "app/asyncapi.yaml").write_text(MULTI)
+    if escape == "symlink":
+        (work / "common").symlink_to(tmp_path / "outside")
+    else:
+        (work / "app/asyncapi.yaml").write_text(MULTI.replace("../common", "../../outside"))
+    monkeypatch.chdir(work)
+    code = main(["import", "asyncapi", "app/asyncapi.yaml", "--into", "contracts"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert ("leaves" in err) if escape == "dotdot" else ("symbolic link" in err), err
+    assert not (work / "contracts").exists()
+
+
+def test_a_multi_file_document_imports_with_its_schemas_shared(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "common").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "common/messages.yaml").write_text(
+        "liked: {payload: {$ref: './schemas.yaml#/likedPayload'}}\n"
+        "unliked: {payload: {$ref: './schemas.yaml#/unlikedPayload'}}\n")
+    (tmp_path / "common/schemas.yaml").write_text(
+        "likedPayload: {type: object, properties: {id: {$ref: '#/commentId'}}}\n"
+        "unlikedPayload: {type: object, properties: {id: {$ref: '#/commentId'}}}\n"
+        "commentId: {type: string, description: The comment.}\n")
+    (tmp_path / "app/asyncapi.yaml").write_text(MULTI + "      unliked: {$ref: "
+                                                "'../common/messages.yaml#/unliked'}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "asyncapi", "app/asyncapi.yaml", "--into", "contracts"]) == 0
+    registry = load_registry(Path("contracts"))
+    assert len(registry.contracts) == 2
+    # commentId is used by both payloads: one shared file, not a copy in each contract.
+    assert [p for p in registry.shared] == ["_shared/comment_id.yaml"]

@@ -11,6 +11,7 @@ from accord.commands.common import display, open_workspace
 from accord.errors import AccordError, Location, UsageError
 from accord.interop.asyncapi_export import export_asyncapi
 from accord.interop.asyncapi_import import import_asyncapi, note_invalid_examples
+from accord.interop.asyncapi_refs import bundle
 from accord.registry import load_registry
 from accord.registry.confine import inside, write_inside
 from accord.registry.yamlio import dump_yaml, load_yaml_file
@@ -35,11 +36,17 @@ def export(service: str | None, out: str | None, fmt: str) -> int:
 
 
 def import_(file: str, into: str | None, domain: str | None, owner: str | None,
-            force: bool) -> int:
+            force: bool, refs_root: str | None = None) -> int:
     path = Path(file)
     if not path.is_file():
         raise UsageError("no such file", Location(file))
     document, source = load_yaml_file(path, file)
+    if isinstance(document, dict):
+        # References to other files are followed inside the current folder (or the
+        # document's own, when it lies elsewhere), or inside --refs-root.
+        here = Path.cwd().resolve()
+        default = here if path.resolve().is_relative_to(here) else path.resolve().parent
+        document = bundle(document, path, Path(refs_root) if refs_root else default)
     try:
         result = import_asyncapi(document, source, domain=domain, owner=owner)
     except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:

@@ -1,0 +1,163 @@
+"""Multi-file AsyncAPI documents: `$ref`s to files beside the document, bundled in.
+
+A reference such as `../common/messages.yaml#/commentLiked` is read from the file it names,
+relative to the file it appears in, and only inside ``root`` (no `..` out of it, no
+symbolic link out of it, no URL: the registry's own rule). What it points at comes into
+the document: a schema (anything under a message's `payload`, and everything a schema
+file's schemas refer to) as a `components/schemas` entry, so that a schema several
+messages share becomes one shared file of the registry; a message as a
+`components/messages` entry; anything else (servers, parameters) in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from pathlib import Path
+from typing import Any
+
+from accord.errors import AccordError, Location
+from accord.registry.confine import ConfinementError, inside
+from accord.registry.yamlio import load_yaml_file
+
+_SCHEMA_KEYS = frozenset({"payload", "schemas", "properties", "items", "allOf", "anyOf",
+                          "oneOf", "not", "additionalProperties", "patternProperties",
+                          "prefixItems", "contains", "if", "then", "else", "$defs",
+                          "definitions", "dependentSchemas", "propertyNames", "headers"})
+
+
+class RefError(AccordError):
+    """A reference to another file that cannot be followed."""
+
+
+def bundle(document: dict[str, Any], path: Path, root: Path) -> dict[str, Any]:
+    """``document`` (read from ``path``) with every reference to another file brought in."""
+    return _Bundler(document, path.resolve(), root.resolve()).run()
+
+
+class _Bundler:
+    def __init__(self, document: dict[str, Any], path: Path, root: Path) -> None:
+        self.doc = copy.deepcopy(document)
+        self.path = path
+        self.root = root
+        self.files: dict[Path, Any] = {path: self.doc}
+        self.names: dict[tuple[Path, str], tuple[str, str]] = {}
+        self.taken: dict[str, set[str]] = {"schemas": set(), "messages": set()}
+        components = self.doc.setdefault("components", {})
+        for kind in ("schemas", "messages"):
+            section = components.get(kind)
+            if isinstance(section, dict):
+                self.taken[kind].update(section)
+
+    def run(self) -> dict[str, Any]:
+        if not _has_external(self.doc):
+            return self.doc
+        body = {k: v for k, v in self.doc.items() if k != "components"}
+        walked = self._walk(body, self.path, (), schema=False)
+        components = self._walk(self.doc["components"], self.path, ("components",),
+                                schema=False)
+        self.doc = {**walked, "components": {**components, **self._added()}}
+        return self.doc
+
+    _pending: dict[str, dict[str, Any]]
+
+    def _added(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for kind, entries in getattr(self, "_pending", {}).items():
+            merged = dict(self.doc.get("components", {}).get(kind) or {})
+            merged.update(entries)
+            out[kind] = merged
+        return out
+
+    def _walk(self, node: Any, file: Path, keys: tuple[str, ...], schema: bool) -> Any:
+        if isinstance(node, list):
+            return [self._walk(item, file, keys, schema) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and "://" not in ref and (
+                not ref.startswith("#") or file != self.path):
+            return self._follow(ref, file, keys, schema or bool(_SCHEMA_KEYS & set(keys)))
+        return {k: self._walk(v, file, (*keys, str(k)), schema or k in _SCHEMA_KEYS)
+                for k, v in node.items()}
+
+    def _follow(self, ref: str, file: Path, keys: tuple[str, ...], schema: bool) -> Any:
+        target_file, _, fragment = ref.partition("#")
+        if "://" in target_file:
+            # Never fetched: left as it is, the importer names the message it stops.
+            return {"$ref": ref}
+        where = file if not target_file else self._confined(file.parent / target_file, ref,
+                                                            file)
+        loaded = self._load(where)
+        node = _pointer(loaded, fragment, ref, where)
+        in_messages = "messages" in keys and not schema
+        if not schema and not in_messages:
+            return self._walk(copy.deepcopy(node), where, keys, schema)  # in place
+        kind = "schemas" if schema else "messages"
+        name = self._name(kind, where, fragment)
+        pending = self.__dict__.setdefault("_pending", {}).setdefault(kind, {})
+        if name not in pending:
+            pending[name] = {}  # placeholder: a cycle comes back to the name
+            pending[name] = self._walk(copy.deepcopy(node), where, ("components", kind),
+                                       schema)
+        return {"$ref": f"#/components/{kind}/{name.replace('~', '~0').replace('/', '~1')}"}
+
+    def _name(self, kind: str, file: Path, fragment: str) -> str:
+        key = (file, f"{kind}:{fragment}")
+        found = self.names.get(key)
+        if found is not None:
+            return found[1]
+        base = fragment.rstrip("/").rpartition("/")[2] or file.stem
+        name, n = base, 2
+        while name in self.taken[kind]:
+            name, n = f"{base}{n}", n + 1
+        self.taken[kind].add(name)
+        self.names[key] = (kind, name)
+        return name
+
+    def _confined(self, target: Path, ref: str, file: Path) -> Path:
+        try:  # lexically first (`..`), then `inside` follows every symbolic link
+            relative = Path(os.path.normpath(target)).relative_to(self.root).as_posix()
+        except ValueError:
+            raise RefError(f"$ref {ref!r} leaves {self.root} (references stay inside the "
+                           "folder the import reads; pass --refs-root to widen it)",
+                           Location(str(file))) from None
+        try:
+            return inside(self.root, relative, "$ref target")
+        except ConfinementError as exc:
+            raise RefError(exc.message, Location(str(file))) from None
+
+    def _load(self, where: Path) -> Any:
+        if where not in self.files:
+            if not where.is_file():
+                raise RefError(f"$ref target {where} is not a file", Location(str(where)))
+            self.files[where], _ = load_yaml_file(where, str(where))
+        return self.files[where]
+
+
+def _pointer(document: Any, fragment: str, ref: str, file: Path) -> Any:
+    node = document
+    for token in [t for t in fragment.split("/") if t]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise RefError(f"$ref {ref!r} points at nothing in {file.name}",
+                           Location(str(file)))
+    return node
+
+
+def _has_external(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str) and not ref.startswith("#"):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
