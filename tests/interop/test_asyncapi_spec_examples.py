@@ -52,3 +52,17 @@ def test_the_floor_of_documents_imported_fully(outcomes: dict[Path, Outcome]) ->
     full = [o.document for o in outcomes.values()
             if o.exit_code == 0 and o.loaded and not o.lint_errors]
     assert len(full) >= FLOOR, sorted(full)
+
+
+@pytest.mark.parametrize("name", ["2.6.0/streetlights-kafka.yml",
+                                  "3.0.0/streetlights-kafka-asyncapi.yml",
+                                  "3.1.0/streetlights-kafka-asyncapi.yml"])
+def test_a_message_on_two_channels_keeps_both(outcomes: dict[Path, Outcome], name: str,
+                                              tmp_path: Path) -> None:
+    from accord.registry import load_registry
+
+    outcome = run(CORPUS / name, tmp_path / "contracts")
+    assert outcome.exit_code == 0
+    channels = {c.channel for c in load_registry(tmp_path / "contracts").contracts}
+    assert {"smartylighting.streetlights.1.0.action.{streetlightId}.turn.on",
+            "smartylighting.streetlights.1.0.action.{streetlightId}.turn.off"} <= channels

@@ -58,6 +58,11 @@ class _Message:
     address: str
     pointer: str = ""
     """Where the message is in the document (for located errors)."""
+    channel_id: str = ""
+    also: list[tuple[str, str]] = field(default_factory=list)
+    """Other (channel id, address) pairs the same message is used on."""
+    variant: str = ""
+    """For a message on several channels: the channel this copy is for (named after it)."""
     producers: list[str] = field(default_factory=list)
     consumers: list[str] = field(default_factory=list)
 
@@ -111,7 +116,16 @@ class _Importer:
         found = self._v3() if version.startswith("3.") else self._v2()
         if not found:
             raise self.fail("the document has no messages to import", "/channels")
-        return list(found.values())
+        out = []
+        for message in found.values():
+            out.append(message)
+            if message.also:
+                # One contract per (channel, message): nothing of a second channel is lost.
+                message.variant = message.channel_id
+                for cid, address in message.also:
+                    out.append(_Message(message.key, message.body, address, message.pointer,
+                                        cid, [], cid))
+        return out
 
     def _v3(self) -> dict[str, _Message]:
         found: dict[str, _Message] = {}
@@ -123,7 +137,11 @@ class _Importer:
                 body, mpointer = self.resolve(message, f"{cpointer}/messages/{mid}")
                 key = mpointer.rpartition("/")[2] if mpointer.startswith(
                     "/components/messages/") else mid
-                found.setdefault(mpointer, _Message(key, body, str(address), mpointer))
+                entry = found.setdefault(mpointer, _Message(key, body, str(address), mpointer,
+                                                            str(cid)))
+                if str(address) != entry.address and (str(cid), str(address)) not in \
+                        entry.also:
+                    entry.also.append((str(cid), str(address)))
                 by_channel.setdefault(cpointer, []).append(mpointer)
         for oid, operation in (self.doc.get("operations") or {}).items():
             operation, opointer = self.resolve(operation, f"/operations/{oid}")
@@ -155,6 +173,7 @@ class _Importer:
             else (("subscribe", "producers"), ("publish", "consumers"))
         found: dict[str, _Message] = {}
         for key, channel in channels.items():
+            channel_key = str(key)
             channel, cpointer = self.resolve(channel, f"/channels/{_esc(key)}")
             # FastStream keys channels `<topic>:<Handler>`; other documents' keys are the
             # address itself (`https://example.com/books/{id}` keeps its colon).
@@ -177,7 +196,10 @@ class _Importer:
                     key = bpointer.rpartition("/")[2] if bpointer.startswith(
                         "/components/messages/") else (body.get("name") or address)
                     entry = found.setdefault(bpointer, _Message(str(key), body, str(address),
-                                                                bpointer))
+                                                                bpointer, channel_key))
+                    if str(address) != entry.address and (channel_key, str(address)) not in \
+                            entry.also:
+                        entry.also.append((channel_key, str(address)))
                     roles = getattr(entry, role)
                     name = self.service(operation)
                     if name not in roles:
@@ -393,6 +415,8 @@ def _identity(imp: _Importer, message: _Message, payload: JSON) -> tuple[str, in
     match = _VERSIONED.match(raw)
     if match and match.group("name"):
         raw, number = match.group("name"), int(match.group("n"))
+    if message.variant:  # the same message on several channels: one event per channel
+        raw = f"{raw}_{message.variant}"
     domain = imp.domain or _snake(re.split(r"[./:_-]", message.address)[0])
     return f"{_snake(domain)}.{_pascal(raw)}", number, original
 
