@@ -23,9 +23,8 @@ def example(shown: Witness, old: str, new: str) -> str:
     """The counterexample line under a breaking change."""
     if not shown.found:
         return shown.why
-    if shown.direction == "backward":
-        return f"accepted by {old}, rejected by {new}: {report.one_line(shown.text())}"
-    return f"accepted by {new}, rejected by {old}: {report.one_line(shown.text())}"
+    accepted, rejected = shown.sides(old, new)
+    return f"accepted by {accepted}, rejected by {rejected}: {report.one_line(shown.text())}"
 
 
 def run(old: str, new: str, mode: str | None, undeclared: str | None, fmt: str) -> int:

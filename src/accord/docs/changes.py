@@ -74,9 +74,8 @@ def effect(breaks: bool) -> str:
 def _example(shown: Witness, old: int, new: int) -> str:
     if not shown.found:
         return html(shown.why)
-    accepted, rejected = (old, new) if shown.direction == "backward" else (new, old)
-    return (f"e.g. <code>{html(shown.text())}</code>: valid in v{accepted}, "
-            f"rejected by v{rejected}")
+    accepted, rejected = shown.sides(f"v{old}", f"v{new}")
+    return f"e.g. <code>{html(shown.text())}</code>: valid in {accepted}, rejected by {rejected}"
 
 
 def section(found: VersionChanges, kinds_page: str | None) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.errors import AccordError, Location
 from accord.registry.confine import ConfinementError, inside
+from accord.registry.pointer import MISSING, resolve
 from accord.registry.yamlio import load_yaml_file
 
 _SCHEMA_KEYS = frozenset({"payload", "schemas", "properties", "items", "allOf", "anyOf",
@@ -136,17 +137,11 @@ class _Bundler:
 
 
 def _pointer(document: Any, fragment: str, ref: str, file: Path) -> Any:
-    node = document
-    for token in [t for t in fragment.split("/") if t]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise RefError(f"$ref {ref!r} points at nothing in {file.name}",
-                           Location(str(file)))
-    return node
+    found = resolve(document, fragment if fragment.startswith("/") or not fragment
+                    else "/" + fragment)
+    if found is MISSING:
+        raise RefError(f"$ref {ref!r} points at nothing in {file.name}", Location(str(file)))
+    return found
 
 
 def _has_external(node: Any) -> bool:

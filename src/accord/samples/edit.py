@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-MISSING: Any = object()
-"""As a value: remove what is at the path. As a result of `get`: nothing is there."""
+# The registry's "nothing there": as a value, remove what is at the path; as a result of
+# `get`, nothing is there.
+from accord.registry.pointer import MISSING
+
+__all__ = ["MISSING", "get", "paths", "prune", "put"]
 
 
 def get(base: Any, where: list[str | int]) -> Any:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.governance.compat.changes import Change
+from accord.registry.pointer import MISSING as POINTER_MISSING
+from accord.registry.pointer import resolve
 from accord.samples.edit import MISSING, get, prune, put
 from accord.samples.nodes import Const, Enum
 from accord.samples.stream import Compiler, SampleStream
@@ -46,6 +48,10 @@ class Witness:
         if self.found:
             out["payload"] = self.payload
         return out
+
+    def sides(self, old: str, new: str) -> tuple[str, str]:
+        """(the version that accepts the payload, the one that rejects it), named."""
+        return (old, new) if self.direction == "backward" else (new, old)
 
     def text(self) -> str:
         """One JSON line, or why there is none."""
@@ -189,16 +195,8 @@ def _values(schema: Any, pointer: str, rng: random.Random) -> list[Any]:
 
 
 def _at(schema: Any, pointer: str) -> Any:
-    node = schema
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
+    found = resolve(schema, pointer)
+    return None if found is POINTER_MISSING else found
 
 
 _IN_PLACE = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else",
