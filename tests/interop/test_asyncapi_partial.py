@@ -117,3 +117,31 @@ def test_a_multi_file_document_imports_with_its_schemas_shared(
     assert len(registry.contracts) == 2
     # commentId is used by both payloads: one shared file, not a copy in each contract.
     assert [p for p in registry.shared] == ["_shared/comment_id.yaml"]
+
+
+def test_a_json_document_with_an_emoji_escaped_as_json_dump_writes_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import yaml
+
+    document = yaml.safe_load(DOCUMENT.replace("      invoiceAvro: {$ref: '#/components/"
+                                               "messages/invoiceAvro'}\n", ""))
+    del document["components"]["messages"]["invoiceAvro"]
+    document["info"]["description"] = "Night \U0001f303 billing"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "billing.json").write_text(json.dumps(document, indent=2))  # \\ud83c\\udf03
+    assert "\\ud83c\\udf03" in (tmp_path / "billing.json").read_text()
+    assert main(["import", "asyncapi", "billing.json", "--into", "contracts"]) == 0
+    [contract] = load_registry(Path("contracts")).contracts
+    assert contract.channel == "https://example.com/invoices/{id}"
+
+
+def test_a_json_syntax_error_is_located(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.json").write_text('{\n  "asyncapi": "3.0.0",\n  "info": {,}\n}\n')
+    assert main(["import", "asyncapi", "bad.json", "--into", "contracts"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: bad.json:3:12: invalid JSON: "), err

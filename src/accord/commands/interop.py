@@ -14,7 +14,7 @@ from accord.interop.asyncapi_import import import_asyncapi, note_invalid_example
 from accord.interop.asyncapi_refs import bundle
 from accord.registry import load_registry
 from accord.registry.confine import inside, write_inside
-from accord.registry.yamlio import dump_yaml, load_yaml_file
+from accord.registry.yamlio import dump_yaml, load_json_document, load_yaml_file
 
 
 def export(service: str | None, out: str | None, fmt: str) -> int:
@@ -40,7 +40,8 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
     path = Path(file)
     if not path.is_file():
         raise UsageError("no such file", Location(file))
-    document, source = load_yaml_file(path, file)
+    reader = load_json_document if path.suffix.lower() == ".json" else load_yaml_file
+    document, source = reader(path, file)
     if isinstance(document, dict):
         # References to other files are followed inside the current folder (or the
         # document's own, when it lies elsewhere), or inside --refs-root.

@@ -19,7 +19,7 @@ from typing import Any
 from accord.errors import AccordError, Location
 from accord.registry.confine import ConfinementError, inside
 from accord.registry.pointer import MISSING, resolve
-from accord.registry.yamlio import load_yaml_file
+from accord.registry.yamlio import load_json_document, load_yaml_file
 
 _SCHEMA_KEYS = frozenset({"payload", "schemas", "properties", "items", "allOf", "anyOf",
                           "oneOf", "not", "additionalProperties", "patternProperties",
@@ -132,7 +132,8 @@ class _Bundler:
         if where not in self.files:
             if not where.is_file():
                 raise RefError(f"$ref target {where} is not a file", Location(str(where)))
-            self.files[where], _ = load_yaml_file(where, str(where))
+            reader = load_json_document if where.suffix.lower() == ".json" else load_yaml_file
+            self.files[where], _ = reader(where, str(where))
         return self.files[where]
 
 

@@ -15,6 +15,7 @@ Mapping keys are kept as the text that was written: JSON objects have string key
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -237,6 +238,39 @@ def load_yaml_file(path: Path, file: str | None = None) -> tuple[JSON, SourceMap
     except OSError as exc:
         raise read_error(exc, shown) from None
     return load_yaml(data, shown)
+
+
+_SURROGATE_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def load_json_document(path: Path, file: str | None = None) -> tuple[JSON, SourceMap]:
+    """Read a `.json` file with a JSON parser (surrogate-pair escapes such as
+    `\\ud83c\\udf03`, which `json.dump` writes for an emoji, are JSON but not YAML),
+    with line and column of every value from the same text read as YAML."""
+    shown = str(path) if file is None else file
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise read_error(exc, shown) from None
+    text = _decode(data, shown)
+    try:
+        value = json.loads(text, parse_constant=_no_constant)
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        column = getattr(exc, "colno", None)
+        message = getattr(exc, "msg", str(exc))
+        raise LoadError(f"invalid JSON: {message}", Location(shown, line, column)) from None
+    # The same length, so every mark stays where it was: only the positions are read.
+    try:
+        _, source = load_yaml(
+            _SURROGATE_PAIR.sub(r"\\u0041\\u0041", text).encode("utf-8"), shown)
+    except LoadError:  # JSON that YAML cannot read (a tab YAML refuses): no positions
+        source = SourceMap(shown)
+    return value, source
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def load_yaml(data: bytes, file: str) -> tuple[JSON, SourceMap]:
