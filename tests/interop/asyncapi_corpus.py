@@ -38,6 +38,7 @@ class Outcome:
     document: str
     exit_code: int
     stderr: str
+    into: Path
     loaded: bool = False
     load_error: str = ""
     contracts: int = 0
@@ -56,7 +57,7 @@ def run(path: Path, into: Path) -> Outcome:
             code = main(["import", "asyncapi", str(path), "--into", str(into.resolve())])
     finally:
         os.chdir(cwd)
-    outcome = Outcome(str(path.relative_to(CORPUS)), code, err.getvalue())
+    outcome = Outcome(str(path.relative_to(CORPUS)), code, err.getvalue(), into)
     if code != 0 and not into.exists():
         return outcome
     try:

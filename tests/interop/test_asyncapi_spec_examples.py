@@ -66,3 +66,44 @@ def test_a_message_on_two_channels_keeps_both(outcomes: dict[Path, Outcome], nam
     channels = {c.channel for c in load_registry(tmp_path / "contracts").contracts}
     assert {"smartylighting.streetlights.1.0.action.{streetlightId}.turn.on",
             "smartylighting.streetlights.1.0.action.{streetlightId}.turn.off"} <= channels
+
+
+def test_imported_registries_generate_classes(outcomes: dict[Path, Outcome],
+                                              tmp_path: Path) -> None:
+    """`gen python` on every registry imported: exact classes, or (for the gitter
+    documents, whose heartbeat event is a string) a refusal that says so. The classes
+    accept each contract's examples exactly when the validation layer does."""
+    from accord.codegen import generate_python, write_package
+    from accord.codegen.build import CodegenError
+    from accord.registry import load_registry
+    from accord.validation import validator
+    from tests.codegen.codegen_support import load_package
+
+    generated = refused = 0
+    for index, path in enumerate(DOCUMENTS):
+        outcome = outcomes[path]
+        if outcome.exit_code != 0:
+            continue
+        registry = load_registry(outcome.into)
+        package = f"asyncapi_corpus_{index}"
+        try:
+            files = generate_python(registry, package=package)
+        except CodegenError as exc:
+            assert "gitter" in outcome.document and "must be an object" in str(exc)
+            refused += 1
+            continue
+        write_package(files, tmp_path)
+        events = load_package(tmp_path, package)
+        for contract in registry.contracts:
+            for version in contract.versions:
+                cls = events.EVENTS[(contract.event, version.number)]
+                check = validator(version.resolved)
+                for example in version.examples:
+                    try:
+                        cls.from_dict(example)
+                        accepted = True
+                    except events.ValidationError:
+                        accepted = False
+                    assert accepted == check.is_valid(example), (contract.event, example)
+        generated += 1
+    assert (generated, refused) == (63, 3)

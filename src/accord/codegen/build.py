@@ -144,8 +144,9 @@ class Builder:
                     raise Unsupported(pointer, "the root $ref is a cycle")
                 seen.add(pointer)
                 root = self._resolve(ctx, pointer)
-            if not self._is_class(root):
-                raise Unsupported(pointer, "an event schema must be an object with properties")
+            if not (self._is_class(root) or self._only_objects(ctx, root, 0)):
+                raise Unsupported(pointer, "an event schema must be an object (type: object, "
+                                           "or a oneOf/anyOf of objects)")
             contract, version = ctx.contract, ctx.version
             schema_id = str(ctx.root.get("$id") or f"urn:accord:{contract.event}:{version.number}")
             event = m.EventInfo(contract.event, version.number, contract.channel, schema_id,
@@ -223,6 +224,28 @@ class Builder:
                 r.startswith("#") and self._shared(r[1:]) for r in refs):
             return None
         return f"{ctx.contract.event}\0{text}"
+
+    def _only_objects(self, ctx: _Version, schema: Any, depth: int) -> bool:
+        """``schema`` accepts objects only (`type: object`, or every `oneOf`/`anyOf` branch
+        does): the event class, its fields undeclared, holds it whole and checks it."""
+        if depth > 8 or not isinstance(schema, dict):
+            return False
+        if schema.get("type") == "object" or schema.get("type") == ["object"]:
+            return True
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and (ref == "#" or ref.startswith("#/")):
+            try:
+                return self._only_objects(ctx, self._resolve(ctx, ref[1:]), depth + 1)
+            except Unsupported:
+                return False
+        for key in ("oneOf", "anyOf"):
+            branches = schema.get(key)
+            if isinstance(branches, list) and branches and all(
+                    self._only_objects(ctx, b, depth + 1) for b in branches):
+                return True
+        parts = schema.get("allOf")
+        return isinstance(parts, list) and any(
+            self._only_objects(ctx, p, depth + 1) for p in parts)
 
     @staticmethod
     def _is_class(schema: Any) -> bool:
@@ -470,7 +493,9 @@ class Builder:
         if ctx.draft7 and "$ref" in schema:
             beyond = set()
         checked = self.checked(ctx, pointer) if beyond else None
-        _, module = self._scope(ctx, pointer)
+        # An event's class lives in its contract's module, even when the event's schema is
+        # a reference to a shared document (two events may share one payload schema).
+        module = ctx.module if event is not None else self._scope(ctx, pointer)[1]
         same = self._same_as_before(ctx, schema, module) if event is None else None
         if same is not None and same in self._unchanged:
             ref = self._unchanged[same]
