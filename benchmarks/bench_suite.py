@@ -43,6 +43,24 @@ def _registry(chosen: list[Group]) -> Any:
         for g in chosen))
 
 
+def _tally(group: Group, load: Any, refusal: type[Exception]) -> Counter[str]:
+    """right / wrong_accept / wrong_reject / crash over a group's instances, each sent as
+    ``{"v": instance}`` to ``load``; ``refusal`` is the error that means "rejected"."""
+    tally: Counter[str] = Counter()
+    for _, data, valid in group.tests:
+        try:
+            load({"v": data})
+            accepted = True
+        except refusal:
+            accepted = False
+        except Exception:
+            tally["crash"] += 1
+            continue
+        tally["wrong_accept" if accepted and not valid else
+              "wrong_reject" if valid and not accepted else "right"] += 1
+    return tally
+
+
 def accord(draft: str, out: Path) -> dict[str, dict[str, Any]]:
     from accord.codegen import generate_python, write_package
     from accord.codegen.build import CodegenError
@@ -62,19 +80,8 @@ def accord(draft: str, out: Path) -> dict[str, dict[str, Any]]:
     events = importlib.import_module(package)
     for g in chosen:
         cls = events.EVENTS[(g.event, 1)]
-        tally: Counter[str] = Counter()
-        for _, data, valid in g.tests:
-            try:
-                cls.from_dict({"v": data})
-                accepted = True
-            except events.ValidationError:
-                accepted = False
-            except Exception:
-                tally["crash"] += 1
-                continue
-            tally["wrong_accept" if accepted and not valid else
-                  "wrong_reject" if valid and not accepted else "right"] += 1
-        found[g.id] = {"generated": True, **tally}
+        found[g.id] = {"generated": True,
+                       **_tally(g, cls.from_dict, events.ValidationError)}
     return found
 
 
@@ -98,19 +105,8 @@ def peer(draft: str, out: Path) -> dict[str, dict[str, Any]]:
         except Exception as exc:
             found[g.id] = {"generated": False, "why": type(exc).__name__}
             continue
-        tally: Counter[str] = Counter()
-        for _, data, valid in g.tests:
-            try:
-                model.model_validate({"v": data})
-                accepted = True
-            except ValidationError:
-                accepted = False
-            except Exception:
-                tally["crash"] += 1
-                continue
-            tally["wrong_accept" if accepted and not valid else
-                  "wrong_reject" if valid and not accepted else "right"] += 1
-        found[g.id] = {"generated": True, **tally}
+        found[g.id] = {"generated": True,
+                       **_tally(g, model.model_validate, ValidationError)}
     return found
 
 

@@ -145,3 +145,14 @@ def test_a_json_syntax_error_is_located(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["import", "asyncapi", "bad.json", "--into", "contracts"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: bad.json:3:12: invalid JSON: "), err
+
+
+def test_a_ref_to_a_missing_file_is_located_in_the_document(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text(MULTI.replace("../common/", "./"))
+    assert main(["import", "asyncapi", "app.yaml", "--into", "contracts"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: app.yaml:7:"), err
+    assert "messages.yaml" in err and "is not a file" in err

@@ -47,7 +47,7 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
         # document's own, when it lies elsewhere), or inside --refs-root.
         here = Path.cwd().resolve()
         default = here if path.resolve().is_relative_to(here) else path.resolve().parent
-        document = bundle(document, path, Path(refs_root) if refs_root else default)
+        document = bundle(document, path, Path(refs_root) if refs_root else default, source)
     try:
         result = import_asyncapi(document, source, domain=domain, owner=owner)
     except (AttributeError, TypeError, KeyError, ValueError, IndexError) as exc:

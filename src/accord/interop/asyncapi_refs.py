@@ -18,7 +18,8 @@ from typing import Any
 
 from accord.errors import AccordError, Location
 from accord.registry.confine import ConfinementError, inside
-from accord.registry.pointer import MISSING, resolve
+from accord.registry.model import SourceMap
+from accord.registry.pointer import MISSING, escape, resolve
 from accord.registry.yamlio import load_json_document, load_yaml_file
 
 _SCHEMA_KEYS = frozenset({"payload", "schemas", "properties", "items", "allOf", "anyOf",
@@ -31,18 +32,24 @@ class RefError(AccordError):
     """A reference to another file that cannot be followed."""
 
 
-def bundle(document: dict[str, Any], path: Path, root: Path) -> dict[str, Any]:
-    """``document`` (read from ``path``) with every reference to another file brought in."""
-    return _Bundler(document, path.resolve(), root.resolve()).run()
+def bundle(document: dict[str, Any], path: Path, root: Path,
+           source: SourceMap | None = None) -> dict[str, Any]:
+    """``document`` (read from ``path``; ``source`` its positions) with every reference to
+    another file brought in."""
+    return _Bundler(document, path.resolve(), root.resolve(), source).run()
 
 
 class _Bundler:
-    def __init__(self, document: dict[str, Any], path: Path, root: Path) -> None:
+    def __init__(self, document: dict[str, Any], path: Path, root: Path,
+                 source: SourceMap | None) -> None:
+        self.source = source
         self.doc = copy.deepcopy(document)
         self.path = path
         self.root = root
         self.files: dict[Path, Any] = {path: self.doc}
-        self.names: dict[tuple[Path, str], tuple[str, str]] = {}
+        self.names: dict[tuple[Path, str], str] = {}
+        self.pending: dict[str, dict[str, Any]] = {}
+        """kind (schemas, messages) -> name -> what a reference brought in"""
         self.taken: dict[str, set[str]] = {"schemas": set(), "messages": set()}
         components = self.doc.setdefault("components", {})
         for kind in ("schemas", "messages"):
@@ -60,11 +67,9 @@ class _Bundler:
         self.doc = {**walked, "components": {**components, **self._added()}}
         return self.doc
 
-    _pending: dict[str, dict[str, Any]]
-
     def _added(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for kind, entries in getattr(self, "_pending", {}).items():
+        for kind, entries in self.pending.items():
             merged = dict(self.doc.get("components", {}).get(kind) or {})
             merged.update(entries)
             out[kind] = merged
@@ -87,8 +92,11 @@ class _Bundler:
         if "://" in target_file:
             # Never fetched: left as it is, the importer names the message it stops.
             return {"$ref": ref}
+        at = self._at(file, keys)
         where = file if not target_file else self._confined(file.parent / target_file, ref,
-                                                            file)
+                                                            at)
+        if not where.is_file():
+            raise RefError(f"$ref {ref!r}: {where} is not a file", at)
         loaded = self._load(where)
         node = _pointer(loaded, fragment, ref, where)
         in_messages = "messages" in keys and not schema
@@ -96,7 +104,7 @@ class _Bundler:
             return self._walk(copy.deepcopy(node), where, keys, schema)  # in place
         kind = "schemas" if schema else "messages"
         name = self._name(kind, where, fragment)
-        pending = self.__dict__.setdefault("_pending", {}).setdefault(kind, {})
+        pending = self.pending.setdefault(kind, {})
         if name not in pending:
             pending[name] = {}  # placeholder: a cycle comes back to the name
             pending[name] = self._walk(copy.deepcopy(node), where, ("components", kind),
@@ -107,31 +115,35 @@ class _Bundler:
         key = (file, f"{kind}:{fragment}")
         found = self.names.get(key)
         if found is not None:
-            return found[1]
+            return found
         base = fragment.rstrip("/").rpartition("/")[2] or file.stem
         name, n = base, 2
         while name in self.taken[kind]:
             name, n = f"{base}{n}", n + 1
         self.taken[kind].add(name)
-        self.names[key] = (kind, name)
+        self.names[key] = name
         return name
 
-    def _confined(self, target: Path, ref: str, file: Path) -> Path:
+    def _at(self, file: Path, keys: tuple[str, ...]) -> Location:
+        """Where a reference is: line and column in the document, else the file."""
+        if file == self.path and self.source is not None:
+            return self.source.locate("".join(f"/{escape(k)}" for k in (*keys, "$ref")))
+        return Location(str(file))
+
+    def _confined(self, target: Path, ref: str, at: Location) -> Path:
         try:  # lexically first (`..`), then `inside` follows every symbolic link
             relative = Path(os.path.normpath(target)).relative_to(self.root).as_posix()
         except ValueError:
             raise RefError(f"$ref {ref!r} leaves {self.root} (references stay inside the "
                            "folder the import reads; pass --refs-root to widen it)",
-                           Location(str(file))) from None
+                           at) from None
         try:
             return inside(self.root, relative, "$ref target")
         except ConfinementError as exc:
-            raise RefError(exc.message, Location(str(file))) from None
+            raise RefError(exc.message, at) from None
 
     def _load(self, where: Path) -> Any:
         if where not in self.files:
-            if not where.is_file():
-                raise RefError(f"$ref target {where} is not a file", Location(str(where)))
             reader = load_json_document if where.suffix.lower() == ".json" else load_yaml_file
             self.files[where], _ = reader(where, str(where))
         return self.files[where]

@@ -33,11 +33,6 @@ def subschema_validator(root: JSON, sub: JSON) -> Validator:
     return validator({**context, "allOf": [sub]} if context else sub)
 
 
-def pointer(path: Any) -> str:
-    """A JSON pointer from a path of keys and indexes."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path) or "/"
-
-
 def errors(schema: JSON, payload: JSON, *, limit: int = 10) -> list[str]:
     """Readable errors, one per line: `at /customer/email: 'x' is not of type 'integer'`."""
     return validator(schema).errors(payload, limit=limit)

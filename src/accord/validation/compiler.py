@@ -306,10 +306,9 @@ class _Compiler:
             else:
                 base = urldefrag(_join(base, ident))[0]
                 self.resources[base] = node
-                pointer_in = ""
                 if self.draft7 and "#" in ident and not ident.endswith("#"):
                     self.anchors[_join(base, "#" + ident.split("#", 1)[1])] = node
-                pointer = pointer_in
+                pointer = ""  # pointers inside a resource start again from it
         if top:
             self.resources.setdefault(base, node)
         self.where.setdefault(id(node), (base, pointer))
@@ -475,6 +474,12 @@ def _combine(checks: list[Check], late: list[Check], needs_ann: bool) -> Check:
         return ok
 
     return annotated
+
+
+def _unexpected(kind: str, extras: list[str]) -> str:
+    listed = ", ".join(repr(n) for n in extras)
+    return (f"{kind} properties are not allowed ({listed} "
+            f"{'was' if len(extras) == 1 else 'were'} unexpected)")
 
 
 def _fail(out: list[tuple[str, str]] | None, path: tuple[str, ...], message: str) -> bool:
@@ -831,9 +836,7 @@ def _additional_properties(c: _Compiler, node: dict[str, Any], value: Any, base:
             elif ann is not None:
                 ann.props.add(name)
         if extras:
-            listed = ", ".join(repr(n) for n in extras)
-            return _fail(out, path, f"Additional properties are not allowed ({listed} "
-                                    f"{'was' if len(extras) == 1 else 'were'} unexpected)")
+            return _fail(out, path, _unexpected("Additional", extras))
         return ok
 
     return check
@@ -878,9 +881,7 @@ def _unevaluated_properties(c: _Compiler, node: dict[str, Any], value: Any, base
                     return False
                 ok = False
         if extras:
-            listed = ", ".join(repr(n) for n in extras)
-            return _fail(out, path, f"Unevaluated properties are not allowed ({listed} "
-                                    f"{'was' if len(extras) == 1 else 'were'} unexpected)")
+            return _fail(out, path, _unexpected("Unevaluated", extras))
         if ok:
             ann.all_props = True
         return ok

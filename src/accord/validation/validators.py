@@ -21,6 +21,7 @@ from typing import Any
 import referencing.exceptions
 from jsonschema import FormatChecker
 
+from accord.registry.pointer import join
 from accord.validation import regex
 from accord.validation.closed import closed_validator
 from accord.validation.compiler import FORMATS, Compiled, Unsupported, compile_schema
@@ -85,7 +86,7 @@ class Validator:
         try:
             if self._fallback.is_valid(instance):
                 return []
-            found = sorted((_pointer(e.absolute_path), e.message)
+            found = sorted((join(e.absolute_path) or "/", e.message)
                            for e in self._fallback.iter_errors(instance))
         except referencing.exceptions.Unresolvable as exc:
             return [("/", f"not evaluated: {self.refused or exc}")]
@@ -95,10 +96,6 @@ class Validator:
         """`at /pointer: message` lines, sorted by pointer; [] when valid."""
         return [f"at {where}: {message}" for where, message in self.problems(instance,
                                                                              limit=limit)]
-
-
-def _pointer(path: Any) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path) or "/"
 
 
 _VALIDATORS: dict[str, Validator] = {}

@@ -20,6 +20,7 @@ from accord.governance.compat.changes import Change
 from accord.registry.pointer import MISSING as POINTER_MISSING
 from accord.registry.pointer import resolve
 from accord.samples.edit import MISSING, get, prune, put
+from accord.samples.errors import SampleError
 from accord.samples.nodes import Const, Enum
 from accord.samples.stream import Compiler, SampleStream
 from accord.validation import Validator, validator
@@ -146,7 +147,11 @@ def _candidates(schema: Any, pointer: str, seed: int, rejecting: Any) -> Iterato
                 yield put(base, where, value)
     yield from bases[1:]
     for _ in range(_DRAWS):
-        yield stream.next_event()
+        try:
+            drawn = stream.next_event()
+        except SampleError:  # the stream cannot draw a valid event: nothing more to try
+            return
+        yield drawn
 
 
 _GENERIC: tuple[Any, ...] = (None, 0, -1, 1.5, "", "a", True, [], {}, "x" * 257)
@@ -180,7 +185,10 @@ def _values(schema: Any, pointer: str, rng: random.Random) -> list[Any]:
     node = _at(schema, pointer)
     if node is None:
         return []
-    compiled = Compiler(schema).compile(node)
+    try:
+        compiled = Compiler(schema).compile(node)
+    except SampleError:  # a bound past the samples' budget: no values to offer
+        return []
     if isinstance(compiled, Enum):
         return list(compiled.values)
     if isinstance(compiled, Const):
