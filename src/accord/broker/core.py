@@ -362,15 +362,37 @@ class EmbeddedBroker:
         t.stats.expired += removed
         return removed
 
+    def release_consumed(self, topic: str) -> list[tuple[int, int, int]]:
+        """Drop the records of ``topic`` that every group on it has committed.
+
+        A queue deletes a message once it is acknowledged, and Kafka's ``deleteRecords``
+        moves a partition's start to an offset: this is that, for a simulation that keeps
+        summaries instead of the whole log. With no group on the topic nothing needs a
+        record, so all go. Returns ``(partition, first dropped, first kept)`` per partition
+        that lost records. Dead letters are kept apart and stay.
+        """
+        t = self._topic(topic)
+        released = []
+        for p, log in enumerate(t.logs):
+            upto = min((g.parts[p].committed for g in t.groups.values()),
+                       default=log.end_offset)
+            start = log.start_offset
+            if upto > start and log.drop_before(upto):
+                released.append((p, start, upto))
+        if released:
+            self._trace("release", topic, tuple(released))
+        return released
+
     # -- dead letters ------------------------------------------------------------------
 
     def _dead_letter(self, delivery: Delivery, reason: str, error: str) -> None:
         self._trace("dead_letter", delivery.group, delivery.partition, delivery.offset, reason)
         dead_letter(self._topics, delivery, reason, error, self.clock.now)
 
-    def dead_letters(self, topic: str) -> list[DeadLetter]:
-        """Records of ``topic`` that some group gave up on, oldest first."""
-        return list(self._topic(topic).dead_letters)
+    def dead_letters(self, topic: str, start: int = 0) -> list[DeadLetter]:
+        """Records of ``topic`` that some group gave up on, oldest first (from the
+        ``start``-th on: a caller that has read some asks only for the new ones)."""
+        return self._topic(topic).dead_letters[start:]
 
     # -- observing ---------------------------------------------------------------------
 

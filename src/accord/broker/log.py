@@ -98,6 +98,13 @@ class PartitionLog:
             del records[: self._head]
             self._head = 0
 
+    def drop_before(self, offset: int) -> int:
+        """Drop every retained record with an offset below ``offset``; returns the count."""
+        count = self.index_at_or_after(offset) - self._head
+        if count > 0:
+            self._drop_head(count)
+        return max(count, 0)
+
     def expire_before(self, cutoff: int) -> int:
         """Retention by time: drop records with timestamp < ``cutoff``; returns the count."""
         i = bisect_left(self._records, cutoff, lo=self._head, key=_timestamp_of)

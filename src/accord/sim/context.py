@@ -8,6 +8,20 @@ from collections.abc import Iterator, MutableMapping
 from typing import Any, Protocol
 
 JSON = Any
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def copy_json(value: JSON) -> JSON:
+    """A deep copy of JSON-like data, several times faster than `copy.deepcopy` (no memo:
+    JSON has no cycles); anything else is deep-copied the general way."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {k: v if type(v) in _ATOMS else copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [v if type(v) in _ATOMS else copy_json(v) for v in value]
+    return copy.deepcopy(value)
 
 
 class State(MutableMapping[str, JSON]):
@@ -26,16 +40,16 @@ class State(MutableMapping[str, JSON]):
         self._data: dict[str, JSON] = {}
 
     def __getitem__(self, key: str) -> JSON:
-        return copy.deepcopy(self._data[key])
+        return copy_json(self._data[key])
 
     def __setitem__(self, key: str, value: JSON) -> None:
-        self._data[key] = copy.deepcopy(value)
+        self._data[key] = copy_json(value)
 
     def __delitem__(self, key: str) -> None:
         del self._data[key]
 
     def get(self, key: str, default: JSON = None) -> JSON:
-        return copy.deepcopy(self._data.get(key, default))
+        return copy_json(self._data.get(key, default))
 
     def set(self, key: str, value: JSON) -> None:
         self[key] = value
@@ -47,6 +61,15 @@ class State(MutableMapping[str, JSON]):
 
     def delete(self, key: str) -> None:
         self._data.pop(key, None)
+
+    def peek(self, key: str) -> JSON:
+        """The stored value itself, not a copy: for the built-in models, which never let it
+        out; a handler uses ``[]`` or ``get``."""
+        return self._data.get(key)
+
+    def put(self, key: str, value: JSON) -> None:
+        """Store ``value`` itself, not a copy (the built-in models' counterpart of peek)."""
+        self._data[key] = value
 
     def __contains__(self, key: object) -> bool:
         return key in self._data

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,11 +76,15 @@ class Outcome:
 
     broker: Broker
     events: list[SimEvent]
+    """The producers' events, when the run kept them (a given list, or ``keep_log``)."""
     violations: list[Violation]
     states: dict[str, State]
-    handled: dict[str, set[str]]
+    handled: dict[str, int]
+    """How many events each group handled (each once, however often delivered)."""
     consumers: tuple[ConsumerSpec, ...]
     records: dict[tuple[str, int, int], Meta]
+    """The records still in the log: every record with ``keep_log``, else those some group
+    has not settled yet."""
     injected: list[Any]
     drained: bool
     max_lag: dict[str, int] = field(default_factory=dict)
@@ -95,6 +99,19 @@ class Outcome:
     unchecked: dict[str, str] = field(default_factory=dict)
     error: str | None = None
     sent: int | None = None  # events published; fewer than ``events`` when a run stopped
+    pending: dict[str, set[str]] = field(default_factory=dict)
+    """Per group: ids of events published for it and neither handled nor dead-lettered."""
+    dead: dict[str, list[str]] = field(default_factory=dict)
+    """Per group: ids of the records it dead-lettered, in order (as many as the DLQ holds)."""
+    dead_valid: dict[str, list[str]] = field(default_factory=dict)
+    """Per group: ids of schema-valid events it dead-lettered (the first few)."""
+    pending_invalid: dict[str, list[str]] = field(default_factory=dict)
+    """Per group: ids of invalid events neither handled nor dead-lettered."""
+    replayed: dict[str, State] | None = None
+    """Per replayed group: its state rebuilt by folding its handler over the log as it was
+    written (streamed on the embedded broker; ``None``: read the log back afterwards)."""
+    fault_counts: dict[str, int] = field(default_factory=dict)
+    dead_valid_count: dict[str, int] = field(default_factory=dict)
 
 
 def embedded_log(broker: EmbeddedBroker) -> Callable[[str], list[LogEntry]]:
@@ -119,15 +136,36 @@ def _reject(d: Message, error: str) -> None:
         d.nack(0, error)
 
 
-class Engine:
-    """One run of a scenario over a fixed event list and a fault source."""
+def replayed(c: ConsumerSpec) -> bool:
+    """Whether ``replay-equals-live`` rebuilds this group's state from the log."""
+    return c.event_sourced or c.handler_name == "model:projection"
 
-    def __init__(self, scenario: Scenario, events: list[SimEvent], faults: Faults,
+
+def replay(c: ConsumerSpec, meta: Meta, value: bytes, headers: Any, state: State,
+           validators: Validators) -> None:
+    """Apply one record of the log to a rebuilt state, as a replay from offset 0 would."""
+    ctx = Context(meta.event, meta.version, meta.key, 1, meta.id, c.service, c.group, state,
+                  None)
+    try:
+        c.handler(validators.decode(meta.event, meta.version, value, c.as_class, headers,
+                                    c.as_envelope), ctx)
+    except Exception:  # valid-accepted reports handler errors
+        return
+
+
+class Engine:
+    """One run of a scenario over the producers' events and a fault source."""
+
+    def __init__(self, scenario: Scenario, events: Iterable[SimEvent], faults: Faults,
                  validators: Validators, *, publish_outputs: bool = True,
                  progress: Callable[[int], None] | None = None,
-                 target: LiveTarget | None = None) -> None:
+                 target: LiveTarget | None = None, keep_log: bool = False) -> None:
         self.s = scenario
         self.events = events
+        # Summaries, not every record: on the embedded broker the log is released as the
+        # groups commit, unless asked to keep it (user invariants may read it).
+        self.keep_log = keep_log or target is not None or bool(scenario.user_invariants)
+        self.kept: list[SimEvent] = events if isinstance(events, list) else []
         self.faults = faults
         self.validators = validators
         self.progress = progress
@@ -147,7 +185,17 @@ class Engine:
         self.violations: list[Violation] = []
         self._counts: dict[str, int] = {}
         self.states = {c.group: State() for c in scenario.consumers}
-        self.handled: dict[str, set[str]] = {c.group: set() for c in scenario.consumers}
+        self.handled: dict[str, int] = {c.group: 0 for c in scenario.consumers}
+        self.pending: dict[str, set[str]] = {c.group: set() for c in scenario.consumers}
+        self.dead: dict[str, list[str]] = {c.group: [] for c in scenario.consumers}
+        self.dead_valid: dict[str, list[str]] = {c.group: [] for c in scenario.consumers}
+        self.dead_valid_count: dict[str, int] = {c.group: 0 for c in scenario.consumers}
+        self._absorbed: dict[str, int] = {}
+        # Which groups a record of (topic, event) is for; filled as records are published.
+        self._audience: dict[tuple[str, str], tuple[ConsumerSpec, ...]] = {}
+        self.replays: dict[str, State] | None = None
+        if target is None and "replay-equals-live" in scenario.invariants:
+            self.replays = {c.group: State() for c in scenario.consumers if replayed(c)}
         self._last: dict[str, dict[tuple[str, str], int]] = {c.group: {}
                                                               for c in scenario.consumers}
         self._raised: set[tuple[str, str]] = set()
@@ -171,7 +219,11 @@ class Engine:
         self.latency_series: dict[int, dict[int, int]] = {}
         self._handler_names = {c.group: c.handler_name for c in scenario.consumers}
         self.max_lag: dict[str, int] = {c.group: 0 for c in scenario.consumers}
-        topics = {e.topic for e in events} | set(scenario.partitions)
+        topics = set(scenario.partitions) | {e.topic for e in self.kept}
+        for p in scenario.producers:
+            contract = scenario.registry.get(p.event)
+            if contract is not None:
+                topics.add(topic_of(contract))
         for c in scenario.consumers:
             topics.update(c.topics)
         for name in sorted(topics):
@@ -247,11 +299,29 @@ class Engine:
                 event, (fallback, "structured"))
             value, headers = encode(contract, version, ident, text, sender, mode)
         meta = (ident, event, version, key, valid)
+        if first:
+            self._expect(meta, topic, value, headers)
         if defer and self.target is not None:
             self._outbox.setdefault(topic, []).append((value, key, headers, meta, first))
             return
         result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
         self._note(topic, result, meta)
+
+    def _expect(self, meta: tuple[str, str, int, str | None, bool], topic: str,
+                value: bytes, headers: Any) -> None:
+        """Note a first publish as pending for each group it is for, and fold it into the
+        replayed state of the groups whose log replay is checked (the log as written)."""
+        ident, event, version, key, valid = meta
+        audience = self._audience.get((topic, event))
+        if audience is None:
+            audience = self._audience[(topic, event)] = tuple(
+                c for c in self.s.consumers if topic in c.topics and event in c.events)
+        replays = self.replays
+        for c in audience:
+            self.pending[c.group].add(ident)
+            if valid and replays is not None and c.group in replays:
+                replay(c, Meta(ident, event, version, key, valid, 0), value, headers,
+                       replays[c.group], self.validators)
 
     def _note(self, topic: str, result: PublishResult,
               meta: tuple[str, str, int, str | None, bool]) -> None:
@@ -316,7 +386,8 @@ class Engine:
         self.follow_ups += 1
         self._publish(ident, event, number, key, topic, text, True, ctx.service)
         if self.faults.duplicate(ident):  # the handler's service retried its publish
-            self._publish(ident, event, number, key, topic, text, True, ctx.service)
+            self._publish(ident, event, number, key, topic, text, True, ctx.service,
+                          first=False)
 
     def _handle(self, c: ConsumerSpec, topic: str, members: list[Subscription], index: int,
                 d: Message) -> bool:
@@ -332,8 +403,8 @@ class Engine:
             _reject(d, f"schema: {why}")
             return True
         group = c.group
-        handled = self.handled[group]
-        first = meta.id not in handled
+        pending = self.pending[group]
+        first = meta.id in pending
         ctx = Context(meta.event, meta.version, meta.key, d.attempt, meta.id, c.service, group,
                       self.states[group], self)
         try:
@@ -356,7 +427,9 @@ class Engine:
                 d.nack(delay_ms=c.retry_delay_ms, error=error)
             return True
         if first:
-            handled.add(meta.id)
+            pending.discard(meta.id)
+            self._raised.discard((group, meta.id))
+            self.handled[group] += 1
             if meta.key is not None and self._check_order:
                 last = self._last[group]
                 slot = (topic, meta.key)
@@ -459,21 +532,24 @@ class Engine:
 
     def _loop(self) -> int:
         """Publish, poll and settle until drained or out of time; events published."""
-        step, events, every = self.s.step_ms, self.events, self._progress_every
+        step, every = self.s.step_ms, self._progress_every
         self._t0 = self.broker.now  # on an engine, setting up took real time
-        i, n = 0, len(events)
-        last_at = events[-1].at if events else 0
+        events = iter(self.events)
+        keep = self.keep_log and not isinstance(self.events, list)
+        upcoming = next(events, None)
+        i, last_at = 0, 0
         drain = (self.s.faults.ack_timeout_ms + self.s.faults.delay_max_ms + 1_000) * (
             max((c.max_deliveries for c in self.s.consumers), default=1) + 1)
-        deadline = last_at + drain
         next_sample = LAG_SAMPLE_MS
         while True:
             now = self.now
-            while i < n and events[i].at <= now:
-                e = events[i]
+            while upcoming is not None and upcoming.at <= now:
+                e = upcoming
+                if keep:
+                    self.kept.append(e)
                 # The check a consumer's deserializer makes; it decides valid-accepted
                 # and invalid-dead-lettered, whatever the generator meant the event to be.
-                text = canonical(e.payload)
+                text = e.text if e.text is not None else canonical(e.payload)
                 valid = self.validators.is_valid_keyed(e.event, e.version, e.payload, text,
                                                        self._key_field(e.event))
                 self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
@@ -482,8 +558,10 @@ class Engine:
                     self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
                                   defer=True, first=False)
                 i += 1
+                last_at = e.at
                 if self.progress is not None and i % every == 0:
                     self.progress(every)
+                upcoming = next(events, None)
             if self.target is None:
                 self.sent = i
             else:
@@ -493,19 +571,51 @@ class Engine:
             if now >= next_sample:
                 next_sample = now + LAG_SAMPLE_MS
                 self._sample_lag(record=True)
-            if i >= n and not polled and not self._acks and self._sample_lag() \
+                self._release()
+            if upcoming is None and not polled and not self._acks and self._sample_lag() \
                     and self._settled():
                 self.drained = True
                 return i
-            if now > deadline:
+            if upcoming is None and now > last_at + drain:
                 return i
             if self.embedded is not None:
                 target = now + step
-                if not polled and i < n and not self._acks and events[i].at > target:
-                    target = events[i].at  # nothing to do until the next event: jump
+                if not polled and upcoming is not None and not self._acks \
+                        and upcoming.at > target:
+                    target = upcoming.at  # nothing to do until the next event: jump
                 self.embedded.advance(target - now)
             elif not polled:
                 time.sleep(LIVE_IDLE_S)
+
+    def _release(self) -> None:
+        """On the embedded broker, without ``keep_log``: note new dead letters (they need
+        the records' meta), then drop what every group has committed, log and meta alike,
+        so memory follows what is in flight, not the length of the run."""
+        if self.embedded is None:
+            return
+        for topic in sorted(self._created):
+            self._absorb(topic, self.embedded.dead_letters(topic, self._absorbed.get(topic, 0)))
+            if self.keep_log:
+                continue
+            records = self.records
+            for partition, first, upto in self.embedded.release_consumed(topic):
+                for offset in range(first, upto):
+                    records.pop((topic, partition, offset), None)
+
+    def _absorb(self, topic: str, letters: list[DeadLetter]) -> None:
+        """Settle dead-lettered records: no longer pending for their group."""
+        self._absorbed[topic] = self._absorbed.get(topic, 0) + len(letters)
+        for dl in letters:
+            meta = self.records.get((topic, dl.partition, dl.offset))
+            if meta is None or dl.group not in self.pending:
+                continue
+            self.pending[dl.group].discard(meta.id)
+            self._raised.discard((dl.group, meta.id))
+            self.dead[dl.group].append(meta.id)
+            if meta.valid:
+                self.dead_valid_count[dl.group] += 1
+                if len(self.dead_valid[dl.group]) < MAX_VIOLATIONS_PER_KIND:
+                    self.dead_valid[dl.group].append(meta.id)
 
     def _settled(self) -> bool:
         """On an engine, dead letters may land after the lag drops to 0 (NATS copies each
@@ -526,8 +636,9 @@ class Engine:
     def _outcome(self, error: str | None) -> Outcome:
         if self.target is None:
             assert self.embedded is not None
+            self._release()
             final = self.embedded.metrics()
-            dead = {t: list(self.embedded.dead_letters(t)) for t in sorted(self._created)}
+            dead = {t: self.embedded.dead_letters(t) for t in sorted(self._created)}
             log, engine, unchecked = embedded_log(self.embedded), "embedded", {}
         else:
             dead = {}
@@ -536,11 +647,18 @@ class Engine:
                     dead = {t: self.target.dead_letters(t) for t in sorted(self._created)}
                 except AdapterError as exc:
                     error = str(exc)
+            for topic, letters in dead.items():
+                self._absorb(topic, letters)
             final = self.target.metrics(self.now, last_known=True)
             log, engine = self.target.read_log, self.target.url
             unchecked = self.target.unchecked(self.s.invariants)
-        return Outcome(self.broker, self.events, self.violations, self.states, self.handled,
-                       self.s.consumers, self.records, list(self.faults.injected),
+        records = self.records
+        bad = {m.id for m in records.values() if not m.valid}  # unsettled ones are still here
+        invalid = {group: sorted(ids & bad) for group, ids in self.pending.items()}
+        return Outcome(self.broker, self.kept, self.violations, self.states, self.handled,
+                       self.s.consumers, records, list(self.faults.injected),
                        self.drained, self.max_lag, self._seq, self.follow_ups, self.lag_series,
                        self.latency_series, dead, final, log, engine, unchecked, error,
-                       self.sent)
+                       self.sent, self.pending, self.dead, self.dead_valid, invalid,
+                       self.replays, dict(self.faults.counts),
+                       dead_valid_count=self.dead_valid_count)

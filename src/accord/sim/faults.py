@@ -47,12 +47,15 @@ class Faults:
     """Drawn from the spec and the seed, or fixed to a given schedule."""
 
     def __init__(self, spec: FaultSpec, seed: int,
-                 schedule: list[Fault] | None = None) -> None:
+                 schedule: list[Fault] | None = None, *, record: bool = True) -> None:
         self.spec = spec
         self.seed = seed
         self.fixed = schedule is not None
+        self.record = record
         self._table = {(f.kind, f.event, f.group): f for f in schedule or ()}
         self.injected: list[Fault] = []
+        """Every fault that fired, in order (kept when ``record``: a reproducer's schedule)."""
+        self.counts: dict[str, int] = {}
 
     def _draw(self, kind: str, event: str, group: str | None) -> float:
         text = f"{self.seed}|{kind}|{event}|{group}".encode()
@@ -70,7 +73,9 @@ class Faults:
         else:
             found = None
         if found is not None:
-            self.injected.append(found)
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+            if self.record:
+                self.injected.append(found)
         return found
 
     def duplicate(self, event: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 from accord.registry import Registry
 from accord.samples.stream import Compiler, SampleStream
 from accord.sim.scenario import ProducerSpec, Scenario, topic_of
-from accord.sim.validation import Validators
+from accord.sim.validation import Validators, canonical
 
 POOL = 48
 JSON = Any
@@ -37,6 +37,9 @@ class SimEvent:
     topic: str
     payload: JSON
     valid: bool
+    text: str | None = None
+    """The payload as canonical JSON, when the generator already has it (pooled samples
+    share one text per key); not part of a reproducer."""
 
     def to_json(self) -> dict[str, JSON]:
         return {"id": self.id, "at": self.at, "event": self.event, "version": self.version,
@@ -66,6 +69,10 @@ class _Source:
         self.cumulative = list(itertools.accumulate(w for _, w in spec.versions))
         self.total = self.cumulative[-1]
         self.keys = self._keys(contract, seed)
+        # (version, pool sample, key) -> the event's payload and its canonical text: events
+        # share them (nobody changes a published payload), so memory and encoding stay
+        # bounded by the pool, not the run.
+        self.shared: dict[tuple[int, int, str | None], tuple[JSON, str]] = {}
 
     def _keys(self, contract: Any, seed: int) -> list[str | None]:
         if not self.key_field:
@@ -94,17 +101,24 @@ class _Source:
         if len(self.numbers) > 1:
             number = self.numbers[bisect.bisect(self.cumulative, rng.random() * self.total)]
         pool = self.pools[number]
-        payload = pool[rng.randrange(len(pool))]
+        index = rng.randrange(len(pool))
         key = self.keys[rng.randrange(len(self.keys))]
-        if self.key_field and isinstance(payload, dict):
-            payload = {**payload, self.key_field: key}
-        valid = True
+        slot = (number, index, key)
+        shared = self.shared.get(slot)
+        if shared is None:
+            payload = pool[index]
+            if self.key_field and isinstance(payload, dict):
+                payload = {**payload, self.key_field: key}
+            shared = self.shared[slot] = (payload, canonical(payload))
+        payload, text = shared
         if self.spec.invalid and rng.random() < self.spec.invalid:
             poison = poison_of(payload, rng, lambda p: self.validators.is_valid(
                 self.spec.event, number, p))
             if poison is not None:
-                payload, valid = poison, False
-        return SimEvent(ident, at, self.spec.event, number, key, self.topic, payload, valid)
+                return SimEvent(ident, at, self.spec.event, number, key, self.topic, poison,
+                                False)
+        return SimEvent(ident, at, self.spec.event, number, key, self.topic, payload, True,
+                        text)
 
 
 def poison_of(payload: JSON, rng: random.Random, is_valid: Any) -> JSON | None:

@@ -11,34 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from accord.sim.context import Context, State
-from accord.sim.engine import Outcome, Violation
+from accord.sim.context import State
+from accord.sim.engine import Outcome, Violation, replay, replayed
 from accord.sim.scenario import Scenario
 from accord.sim.validation import Validators
 
 LIVE = ("valid-accepted", "per-key-order", "contract-valid-outputs")
 
 
-def dead_ids(outcome: Outcome) -> dict[str, set[str]]:
-    """Ids each group dead-lettered."""
-    out: dict[str, set[str]] = {c.group: set() for c in outcome.consumers}
-    for topic, letters in outcome.dead_letters.items():
-        for dl in letters:
-            meta = outcome.records.get((topic, dl.partition, dl.offset))
-            if meta is not None and dl.group in out:
-                out[dl.group].add(meta.id)
-    return out
-
-
-def no_loss(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
+def no_loss(outcome: Outcome) -> list[Violation]:
     found = []
     if not outcome.drained:
         found.append(Violation("no-loss", "the run did not settle: records were still unacked "
                                "when the drain time ran out"))
     for c in outcome.consumers:
-        done = outcome.handled[c.group] | dead[c.group]
-        missing = sorted({m.id for (topic, _, _), m in outcome.records.items()
-                          if topic in c.topics and m.event in c.events and m.id not in done})
+        missing = sorted(outcome.pending.get(c.group, ()))
         if missing:
             found.append(Violation("no-loss", f"{len(missing)} event(s) neither handled nor "
                                    f"dead-lettered by {c.group}, e.g. {missing[0]}",
@@ -46,15 +33,14 @@ def no_loss(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
     return found
 
 
-def valid_not_dead_lettered(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
+def valid_not_dead_lettered(outcome: Outcome) -> list[Violation]:
     """A valid event in a dead-letter queue was never handled: the run did not work."""
     found = []
     for c in outcome.consumers:
-        lost = sorted({m.id for (topic, _, _), m in outcome.records.items()
-                       if topic in c.topics and m.event in c.events and m.valid
-                       and m.id in dead[c.group]})
+        lost = outcome.dead_valid.get(c.group)
         if lost:
-            found.append(Violation("valid-not-dead-lettered", f"{len(lost)} valid event(s) "
+            count = outcome.dead_valid_count.get(c.group, len(lost))
+            found.append(Violation("valid-not-dead-lettered", f"{count} valid event(s) "
                                    f"dead-lettered by {c.group} instead of handled, e.g. "
                                    f"{lost[0]}", lost[0], c.group))
     return found
@@ -62,22 +48,19 @@ def valid_not_dead_lettered(outcome: Outcome, dead: dict[str, set[str]]) -> list
 
 def something_acked(outcome: Outcome) -> list[Violation]:
     """A run that published events and handled none of them did nothing that worked."""
-    if outcome.records and not any(outcome.handled[c.group] for c in outcome.consumers):
-        return [Violation("something-acked", f"{len(outcome.records)} records published and "
+    if outcome.published and not any(outcome.handled.values()):
+        return [Violation("something-acked", f"{outcome.published} records published and "
                           "none handled by any consumer")]
     return []
 
 
-def invalid_dead_lettered(outcome: Outcome, dead: dict[str, set[str]]) -> list[Violation]:
+def invalid_dead_lettered(outcome: Outcome) -> list[Violation]:
     found = []
     for c in outcome.consumers:
-        for (topic, _, _), m in outcome.records.items():
-            if topic in c.topics and m.event in c.events and not m.valid \
-                    and m.id not in dead[c.group]:
-                found.append(Violation("invalid-dead-lettered", f"invalid {m.event} v{m.version}"
-                                       f" {m.id} was not dead-lettered by {c.group}", m.id,
-                                       c.group))
-                break
+        kept = outcome.pending_invalid.get(c.group)
+        if kept:
+            found.append(Violation("invalid-dead-lettered", f"invalid event {kept[0]} was not "
+                                   f"dead-lettered by {c.group}", kept[0], c.group))
     return found
 
 
@@ -116,26 +99,22 @@ def idempotent(outcome: Outcome, baseline: Outcome) -> list[Violation]:
 
 
 def replay_equals_live(outcome: Outcome, validators: Validators) -> list[Violation]:
-    """Rebuild each event-sourced group's state by folding its handler over the log."""
+    """Each event-sourced group's live state against its handler folded over the log: as
+    the log was written (streamed during the run), or read back from an engine."""
     found = []
     for c in outcome.consumers:
-        if not (c.event_sourced or c.handler_name == "model:projection"):
+        if not replayed(c):
             continue
-        state = State()
-        assert outcome.log is not None
-        for topic in c.topics:
-            for record in outcome.log(topic):
-                meta = outcome.records.get((topic, record.partition, record.offset))
-                if meta is None or not meta.valid or meta.event not in c.events:
-                    continue
-                ctx = Context(meta.event, meta.version, meta.key, 1, meta.id, c.service,
-                              c.group, state, None)
-                try:
-                    c.handler(validators.decode(meta.event, meta.version, record.value,
-                                                c.as_class, record.headers,
-                                                c.as_envelope), ctx)
-                except Exception:  # valid-accepted reports handler errors
-                    continue
+        if outcome.replayed is not None:
+            state = outcome.replayed[c.group]
+        else:
+            state = State()
+            assert outcome.log is not None
+            for topic in c.topics:
+                for record in outcome.log(topic):
+                    meta = outcome.records.get((topic, record.partition, record.offset))
+                    if meta is not None and meta.valid and meta.event in c.events:
+                        replay(c, meta, record.value, record.headers, state, validators)
         rebuilt, live = state.snapshot(), outcome.states[c.group].snapshot()
         if rebuilt != live:
             found.append(Violation("replay-equals-live", f"rebuilding {c.group} from the log "
@@ -164,13 +143,12 @@ def check(scenario: Scenario, outcome: Outcome, baseline: Callable[[], Outcome] 
     """Every violation of the scenario's invariants, live ones first."""
     wanted = set(scenario.invariants) - set(outcome.unchecked)
     found = [v for v in outcome.violations if v.invariant in wanted]
-    dead = dead_ids(outcome)
     if "no-loss" in wanted:
-        found += no_loss(outcome, dead)
+        found += no_loss(outcome)
     if "invalid-dead-lettered" in wanted:
-        found += invalid_dead_lettered(outcome, dead)
+        found += invalid_dead_lettered(outcome)
     if "valid-not-dead-lettered" in wanted:
-        found += valid_not_dead_lettered(outcome, dead)
+        found += valid_not_dead_lettered(outcome)
     if "something-acked" in wanted:
         found += something_acked(outcome)
     if "idempotent" in wanted and baseline is not None:

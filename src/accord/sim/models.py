@@ -17,26 +17,38 @@ def recorder() -> Callable[[Any, Context], None]:
     return handle
 
 
+WINDOW = 64
+"""How many recent event ids a projection row remembers to skip repeats (a dedup window)."""
+
+
 def projection() -> Callable[[Any, Context], None]:
     """A CQRS read model: per key, the latest top-level scalar fields and how many events
-    made it; each event id is remembered on its own (so a repeat does not count twice, and
-    an event costs the same however many came before it for that key)."""
+    made it. Each row remembers the ids of its last `WINDOW` events, so a duplicate or a
+    redelivery within that window does not count twice, and memory stays bounded by the
+    keys, not the events. A repeat arriving later than that would count twice: the
+    `idempotent` invariant would say so."""
 
     def handle(event: Any, ctx: Context) -> None:
         if not isinstance(event, dict):
             return
-        seen = f"applied/{ctx.id}"
-        if seen in ctx.state:
-            return  # a duplicate or a redelivery: applying it again could move the row back
+        state = ctx.state
         row_key = f"row/{ctx.key if ctx.key is not None else ctx.id}"
-        row = ctx.state.get(row_key) or {"fields": {}, "events": 0}
+        row = state.peek(row_key)  # ours alone: changed in place, never handed out
+        if row is None:
+            row = {"fields": {}, "events": 0, "recent": []}
+            state.put(row_key, row)
+        recent = row["recent"]
+        if ctx.id in recent:
+            return  # a duplicate or a redelivery: applying it again could move the row back
+        fields = row["fields"]
         for name, value in event.items():
             if value is None or isinstance(value, str | int | float | bool):
-                row["fields"][name] = value
+                fields[name] = value
         row["events"] += 1
         row["last_event"] = ctx.event
-        ctx.state[row_key] = row
-        ctx.state[seen] = ctx.event
+        recent.append(ctx.id)
+        if len(recent) > WINDOW:
+            del recent[0]
 
     return handle
 

@@ -66,7 +66,8 @@ def metrics_of(outcome: Outcome) -> dict[str, Any]:
         "redelivered": redelivered,
         "dead_lettered": dict(sorted(dead.items())),
         "dlq_rate": round(sum(dead.values()) / published, 6) if published else 0.0,
-        "faults": dict(sorted(Counter(f.kind for f in outcome.injected).items())),
+        "faults": dict(sorted((outcome.fault_counts or Counter(
+            f.kind for f in outcome.injected)).items())),
         "topics": topics,
     }
 

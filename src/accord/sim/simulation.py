@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ class Simulation:
                  seed: int | None = None, events: int | None = None,
                  registry: Registry | None = None, base: str | Path | None = None,
                  fixed_events: list[SimEvent] | None = None,
-                 schedule: list[Fault] | None = None, broker: str | None = None) -> None:
+                 schedule: list[Fault] | None = None, broker: str | None = None,
+                 keep_log: bool = False) -> None:
         self.broker = None if broker in (None, "embedded") else broker
         if isinstance(scenario, Scenario):
             self.scenario = scenario
@@ -70,27 +72,46 @@ class Simulation:
                                     Location(self.scenario.file))
         self.fixed_events = fixed_events
         self.schedule = schedule
+        self.keep_log = keep_log
+        self.costs: dict[str, float] = {}
+        """CPU seconds of the invariants that run the scenario again (``idempotent``)."""
 
     def events(self) -> list[SimEvent]:
+        """The producers' events, all in memory (for shrinking and reproducers)."""
         if self.fixed_events is not None:
             return self.fixed_events
         return list(generate(self.scenario, self.validators))
 
-    def _outcome(self, events: list[SimEvent], schedule: list[Fault] | None,
+    def stream(self) -> Iterable[SimEvent]:
+        """The producers' events as a run consumes them: drawn one at a time, the same each
+        time (the seed decides), so a run holds none it has published."""
+        if self.fixed_events is not None:
+            return self.fixed_events
+        return generate(self.scenario, self.validators)
+
+    def _outcome(self, events: Iterable[SimEvent] | None, schedule: list[Fault] | None,
                  progress: Callable[[int], None] | None = None,
-                 target: LiveTarget | None = None) -> tuple[Outcome, list[Violation]]:
+                 target: LiveTarget | None = None, *, record: bool = True
+                 ) -> tuple[Outcome, list[Violation]]:
+        """A run and its invariants; ``events`` None streams them (and the baseline)."""
         s = self.scenario
-        outcome = Engine(s, events, Faults(s.faults, s.seed, schedule), self.validators,
-                         progress=progress, target=target).run()
+        outcome = Engine(s, self.stream() if events is None else events,
+                         Faults(s.faults, s.seed, schedule, record=record), self.validators,
+                         progress=progress, target=target, keep_log=self.keep_log).run()
 
         def baseline() -> Outcome:
-            return Engine(s, events, Faults(s.faults, s.seed, []), self.validators).run()
+            self.costs["idempotent"] = -time.process_time()
+            again = Engine(s, self.stream() if events is None else events,
+                           Faults(s.faults, s.seed, []), self.validators).run()
+            self.costs["idempotent"] += time.process_time()
+            return again
 
         seen_live = [v for v in outcome.violations if v.invariant in s.invariants]
         if outcome.error is not None:  # the engine went away: only what was seen live
             return outcome, seen_live
         try:
-            return outcome, invariants.check(s, outcome, baseline if outcome.injected else None,
+            injected = any(outcome.fault_counts.values()) or bool(outcome.injected)
+            return outcome, invariants.check(s, outcome, baseline if injected else None,
                                              self.validators)
         except AdapterError as exc:  # reading the log back from the engine failed
             outcome.error = str(exc)
@@ -113,9 +134,19 @@ class Simulation:
     def run(self, *, shrink_to: str | Path | None = None,
             progress: Callable[[int], None] | None = None) -> Report:
         """Run once; on a violation, shrink and write a reproducer when ``shrink_to`` is set."""
-        events = self.events()
-        outcome, violations = self._live(events, progress) if self.broker is not None else \
-            self._outcome(events, self.schedule, progress)
+        if self.broker is not None:
+            events: list[SimEvent] | None = self.events()
+            outcome, violations = self._live(events or [], progress)
+        else:
+            # Streamed, faults counted but not listed: memory follows what is in flight.
+            events = None
+            outcome, violations = self._outcome(None, self.schedule, progress, record=False)
+            if self.schedule is None and (violations or check_slo(self.scenario.slo,
+                                                                  metrics_of(outcome))):
+                # A failing run: the same run again, keeping its events and fault schedule
+                # for the report and the shrinker (the seed makes it the same run).
+                events = self.events()
+                outcome, violations = self._outcome(events, None)
         metrics = metrics_of(outcome)
         if outcome.error is None:
             violations += check_slo(self.scenario.slo, metrics)
@@ -130,7 +161,7 @@ class Simulation:
         # Shrinking re-runs the scenario hundreds of times: on the embedded broker only.
         if broken and shrink_to is not None and self.broker is None:
             name = broken[0].invariant
-            small, faults = self.shrink(events, outcome.injected, name)
+            small, faults = self.shrink(events or self.events(), outcome.injected, name)
             write_repro(Path(shrink_to), self.scenario, small, faults, broken[0])
             report.repro, report.shrunk = str(shrink_to), (len(small), len(faults))
         return report
