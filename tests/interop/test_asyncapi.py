@@ -124,7 +124,8 @@ def test_spec_semantics_for_other_asyncapi_2_documents(tmp_path):
         ({"asyncapi": "3.0.0", "info": {"title": "x", "version": "1"}, "channels": {"c": {
             "address": "c", "messages": {"m": {"payload": {
                 "schemaFormat": "application/vnd.apache.avro;version=1.9.0",
-                "schema": {"type": "record"}}}}}}}, "schema format Avro is not supported"),
+                "schema": {"type": "record"}}}}}}},
+         "its Avro schema cannot be converted: an Avro record needs a name"),
         ({"asyncapi": "3.0.0", "info": {"title": "x", "version": "1"}, "channels": {"c": {
             "address": "c", "messages": {"m": {"name": "M"}}}}}, "message 'm' has no payload"),
         ({"asyncapi": "3.0.0", "info": {"title": "x", "version": "1"}, "channels": {"c": {

@@ -36,7 +36,7 @@ components:
     invoiceAvro:
       payload:
         schemaFormat: application/vnd.apache.avro+json;version=1.9.0
-        schema: {type: record, name: Invoice, fields: []}
+        schema: {$ref: 'https://example.com/schemas/invoice.avsc'}
   schemas:
     money:
       type: object
@@ -53,7 +53,9 @@ def test_one_unsupported_message_is_skipped_and_named(tmp_path: Path,
     code = main(["import", "asyncapi", "billing.yaml", "--into", "contracts"])
     err = capsys.readouterr().err
     assert code == 1
-    assert "warning: " in err and "'invoiceAvro' skipped: schema format Avro" in err
+    assert "warning: " in err and ("'invoiceAvro' skipped: its Avro schema is at "
+                                   "https://example.com/schemas/invoice.avsc, which import "
+                                   "does not fetch") in err
     assert "billing.yaml:" in err.split("'invoiceAvro'")[0]  # located in the document
     registry = load_registry(Path("contracts"))
     [contract] = registry.contracts
@@ -156,3 +158,42 @@ def test_a_ref_to_a_missing_file_is_located_in_the_document(
     err = capsys.readouterr().err
     assert err.startswith("error: app.yaml:7:"), err
     assert "messages.yaml" in err and "is not a file" in err
+
+
+AVRO = """\
+asyncapi: 2.6.0
+info: {title: Costing, version: 1.0.0}
+channels:
+  costing.requests:
+    publish:
+      message:
+        name: CostingRequest
+        schemaFormat: application/vnd.apache.avro+json;version=1.9.0
+        payload:
+          type: record
+          name: CostingRequest
+          namespace: com.example.costing
+          fields:
+            - {name: product, type: string}
+            - {name: quantity, type: int}
+            - {name: unit, type: {type: enum, name: Unit, symbols: [PIECE, KG]}}
+            - {name: note, type: ['null', string], default: null}
+"""
+
+
+def test_an_inline_avro_message_is_converted_and_noted(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.validation import validator
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "costing.yaml").write_text(AVRO)
+    assert main(["import", "asyncapi", "costing.yaml", "--into", "contracts"]) == 0
+    [contract] = load_registry(Path("contracts")).contracts
+    [version] = contract.versions
+    check = validator(version.resolved)
+    assert check.is_valid({"product": "p1", "quantity": 3, "unit": "KG", "note": None})
+    assert not check.is_valid({"product": "p1", "quantity": 2**31, "unit": "KG", "note": None})
+    assert not check.is_valid({"product": "p1", "quantity": 3, "unit": "LB", "note": None})
+    text = (tmp_path / "contracts" / contract.path).read_text()
+    assert "x-accord-converted-from: 'application/vnd.apache.avro+json;version=1.9.0" in text
+    assert main(["lint", "contracts"]) == 0

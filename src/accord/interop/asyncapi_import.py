@@ -19,6 +19,8 @@ from typing import Any
 from accord.errors import AccordError, Location
 from accord.governance.rules.base import walk
 from accord.governance.rules.schemas import UNICODE_CLASSES as _UNICODE_CLASSES
+from accord.interop.avro import NOTE as AVRO_NOTE
+from accord.interop.avro import AvroError, to_json_schema
 from accord.registry.confine import ConfinementError, plain_relative
 from accord.registry.model import JSON, Registry, SourceMap
 from accord.validation import validator
@@ -232,11 +234,28 @@ def _payload(imp: _Importer, message: _Message) -> tuple[JSON, str]:
         fmt, payload = payload["schemaFormat"], payload["schema"]
     if payload is None:
         raise imp.fail(f"message {message.key!r} has no payload", message.pointer)
+    if fmt and "avro" in str(fmt).lower():
+        return _from_avro(imp, message, payload), str(fmt)
     if fmt and not str(fmt).startswith(_JSON_FORMATS):
-        kind = "Avro" if "avro" in str(fmt).lower() else str(fmt)
-        raise imp.fail(f"message {message.key!r} skipped: schema format {kind} is not "
+        raise imp.fail(f"message {message.key!r} skipped: schema format {fmt} is not "
                        "supported; Accord contracts are JSON Schema", message.pointer)
     return payload, str(fmt or "")
+
+
+def _from_avro(imp: _Importer, message: _Message, payload: JSON) -> JSON:
+    """An Avro payload as the equivalent JSON Schema (the version notes the conversion)."""
+    if isinstance(payload, dict) and str(payload.get("$ref", "")).startswith("#"):
+        payload, _ = imp.resolve(payload, message.pointer)
+    ref = payload.get("$ref") if isinstance(payload, dict) else None
+    if isinstance(ref, str):
+        raise imp.fail(f"message {message.key!r} skipped: its Avro schema is at {ref}, which "
+                       "import does not fetch; save the .avsc beside the document and $ref "
+                       "it by relative path", message.pointer)
+    try:
+        return to_json_schema(payload)
+    except AvroError as exc:
+        raise imp.fail(f"message {message.key!r} skipped: its Avro schema cannot be "
+                       f"converted: {exc.message}", message.pointer) from None
 
 
 @dataclass
@@ -425,7 +444,7 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
                  shared: Mapping[str, str], contracts: dict[str, dict[str, Any]],
                  files: dict[str, dict[str, Any]]) -> None:
     body = message.body
-    payload, _ = _payload(imp, message)
+    payload, fmt = _payload(imp, message)
     event, number, original = _identity(imp, message, payload)
     domain, _, name = event.partition(".")
     if not _EVENT.match(event):
@@ -466,6 +485,8 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
         if body.get(key):
             version[field_] = body[key]
     version["schema"] = schema
+    if "avro" in fmt.lower():
+        version["x-accord-converted-from"] = f"{fmt}: {AVRO_NOTE}"
     examples = [e.get("payload") for e in body.get("examples") or [] if isinstance(e, dict)
                 and "payload" in e]
     if examples:
