@@ -163,3 +163,31 @@ def test_every_rule_has_id_summary_and_docs():
     for rule in rules:
         assert rule.id and rule.summary and rule.description
         assert rule.severity in ("error", "warning")
+
+
+def _required_declared(schema: dict) -> list[str]:  # type: ignore[type-arg]
+    from accord.governance.rules.base import SchemaDoc
+    from accord.governance.rules.schemas import RequiredDeclared
+    from accord.registry.model import SourceMap
+
+    doc = SchemaDoc(schema, "", SourceMap("s.yaml"))
+    return [i.pointer for i in RequiredDeclared().check_schema(doc, None)]  # type: ignore[arg-type]
+
+
+BASE = {"type": "object", "properties": {"id": {"type": "string"}}}
+
+
+def test_required_declared_understands_allof_composition() -> None:
+    # Declared by a sibling branch (local $ref followed), by the parent, by an own branch.
+    assert _required_declared({"definitions": {"base": BASE}, "allOf": [
+        {"$ref": "#/definitions/base"},
+        {"type": "object", "required": ["id", "extra"], "properties": {"extra": {}}}]}) == []
+    assert _required_declared({"properties": {"id": {}}, "allOf": [
+        {"required": ["id"]}]}) == []
+    assert _required_declared({"required": ["id"], "allOf": [BASE]}) == []
+    # A typo is still a typo, composed or not.
+    assert _required_declared({"required": ["idd"], "allOf": [BASE]}) == ["/required/0"]
+    assert _required_declared({"allOf": [BASE, {"required": ["id", "nme"]}]}) == [
+        "/allOf/1/required/1"]
+    # A branch in another file may declare anything: not knowable here, so quiet.
+    assert _required_declared({"required": ["x"], "allOf": [{"$ref": "shared.yaml"}]}) == []

@@ -19,6 +19,7 @@ from typing import Any
 from accord.errors import AccordError, Location
 from accord.governance.rules.base import walk
 from accord.governance.rules.schemas import UNICODE_CLASSES as _UNICODE_CLASSES
+from accord.governance.rules.schemas import undeclared_required
 from accord.interop.avro import NOTE as AVRO_NOTE
 from accord.interop.avro import AvroError, to_json_schema
 from accord.registry.confine import ConfinementError, plain_relative
@@ -604,12 +605,9 @@ def _schema_suppressions(schema: JSON) -> list[str]:
         p for node in nodes for p in (node.get("patternProperties") or {})]
     if any(isinstance(p, str) and _UNICODE_CLASSES.search(p) for p in patterns):
         found.append("portable-pattern")
-    for node in nodes:
-        required, properties = node.get("required"), node.get("properties", {})
-        if isinstance(required, list) and isinstance(properties, dict) and any(
-                name not in properties for name in required):
-            found.append("required-declared")
-            break
+    # The rule itself decides (it follows allOf composition): suppressed only where it fires.
+    if next(undeclared_required(schema), None) is not None:
+        found.append("required-declared")
     return found
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
-from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc
-from accord.registry.pointer import escape
+from accord.governance.rules.base import Context, Issue, Rule, SchemaDoc, walk
+from accord.registry.model import JSON
+from accord.registry.pointer import MISSING, escape, resolve
 
 _CASES = {
     "snake_case": re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"),
@@ -103,21 +104,82 @@ class OpenContentReason(Rule):
 class RequiredDeclared(Rule):
     id = "required-declared"
     summary = "Every required field is declared in `properties`."
-    description = "A required name with no property is almost always a typo."
+    description = (
+        "A required name with no property is almost always a typo. Names declared by "
+        "`allOf` composition count: the node's own `allOf` branches, and, for a branch of "
+        "an `allOf`, its parent and sibling branches (local `$ref`s followed). A branch "
+        "that refers to another file may declare anything, so the rule then stays quiet."
+    )
 
     def check_schema(self, doc: SchemaDoc, ctx: Context) -> Iterable[Issue]:
-        for pointer, node in doc.nodes:
-            required = node.get("required")
-            properties = node.get("properties", {})
-            if not isinstance(required, list) or not isinstance(properties, dict):
-                continue
-            if node.get("patternProperties") or isinstance(node.get("additionalProperties"), dict):
-                continue
-            for i, name in enumerate(required):
-                if name not in properties:
-                    yield Issue(
-                        f"required field {name!r} is not declared", f"{pointer}/required/{i}"
-                    )
+        for pointer, name in undeclared_required(doc.schema, doc.nodes):
+            yield Issue(f"required field {name!r} is not declared", pointer)
+
+
+def undeclared_required(schema: JSON, nodes: Iterable[tuple[str, dict[str, JSON]]] | None = None
+                        ) -> Iterator[tuple[str, str]]:
+    """``(pointer, name)`` of each required name no property declares, `allOf` composition
+    and local ``$ref``s considered (``nodes``: the schema's walk, when already made)."""
+    walked = tuple(walk(schema, "") if nodes is None else nodes)
+    by_pointer = dict(walked)
+    for pointer, node in walked:
+        required = node.get("required")
+        properties = node.get("properties", {})
+        if not isinstance(required, list) or not isinstance(properties, dict) or \
+                _open_names(node):
+            continue
+        missing = [(i, n) for i, n in enumerate(required) if n not in properties]
+        if not missing:
+            continue
+        declared = _declared(node, schema, set())
+        parent, _, index = pointer.rpartition("/")
+        holder, _, keyword = parent.rpartition("/")
+        if declared is not None and keyword == "allOf" and index.isdigit() and \
+                holder in by_pointer:
+            more = _declared(by_pointer[holder], schema, set())
+            declared = None if more is None else declared | more
+        if declared is None:
+            continue  # composed with a schema this file does not hold: unknowable here
+        for i, name in missing:
+            if name not in declared:
+                yield f"{pointer}/required/{i}", name
+
+
+def _open_names(node: dict[str, JSON]) -> bool:
+    """Any name may be declared: by pattern, or by a schema for the rest."""
+    return bool(node.get("patternProperties")) or isinstance(
+        node.get("additionalProperties"), dict)
+
+
+def _declared(node: JSON, root: JSON, seen: set[str]) -> set[str] | None:
+    """Names ``node`` declares, through its ``allOf`` and local ``$ref``s; None when a
+    branch leaves the file (or declares any name), so anything may be declared."""
+    if not isinstance(node, dict):
+        return set()
+    ref = node.get("$ref")
+    names: set[str] = set()
+    if isinstance(ref, str):
+        if not ref.startswith("#") or ref in seen:
+            return None if not ref.startswith("#") else names
+        seen.add(ref)
+        target = resolve(root, ref[1:])
+        if target is MISSING:
+            return None
+        found = _declared(target, root, seen)
+        if found is None:
+            return None
+        names |= found
+    if _open_names(node):
+        return None
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        names |= set(properties)
+    for branch in node.get("allOf") or ():
+        found = _declared(branch, root, seen)
+        if found is None:
+            return None
+        names |= found
+    return names
 
 
 class EnumUnique(Rule):
