@@ -138,3 +138,38 @@ def test_imported_registries_round_trip(outcomes: dict[Path, Outcome], tmp_path:
         assert second == first, outcome.document
         same += 1
     assert same == 66
+
+
+def test_imported_registries_build_their_docs_site(outcomes: dict[Path, Outcome],
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """`accord docs build --strict` on every registry imported: the site builds with no
+    MkDocs warning, and every event has its page."""
+    import contextlib
+    import io
+    import shutil
+
+    from accord.cli import main
+    from accord.registry import load_registry
+
+    built = 0
+    for index, path in enumerate(DOCUMENTS):
+        outcome = outcomes[path]
+        if outcome.exit_code != 0:
+            continue
+        project = tmp_path / f"p{index}"
+        project.mkdir()
+        (project / "pyproject.toml").write_text('[tool.accord]\nregistry = "contracts"\n')
+        shutil.copytree(outcome.into, project / "contracts")
+        monkeypatch.chdir(project)
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = main(["docs", "build", "--strict", "--out", "site"])
+        assert code == 0, (outcome.document, err.getvalue()[-2000:])
+        for contract in load_registry(project / "contracts").contracts:
+            domain, _, name = contract.event.partition(".")
+            assert (project / "site" / "events" / domain / name / "index.html").is_file(), \
+                (outcome.document, contract.event)
+        built += 1
+        shutil.rmtree(project)
+    assert built == 66
