@@ -64,3 +64,43 @@ def records_attempts(event: dict[str, Any], ctx: Any) -> None:
     """Keeps the highest delivery attempt seen per event: redelivery shows as 2 or more."""
     key = f"attempt/{ctx.id}"
     ctx.state.set(key, max(ctx.attempt, ctx.state.get(key) or 0))
+
+
+ORDER_FLOW = {"start": "orders.OrderPlaced", "steps": {
+    "orders.OrderPlaced": {"next": {"orders.OrderPaid": 0.7, "orders.OrderCancelled": 0.3},
+                           "after": "200ms..1s"},
+    "orders.OrderPaid": {"next": {"orders.OrderShipped": 1}, "after": "1s"},
+    "orders.OrderShipped": {"next": {"orders.OrderDelivered": 1}, "after": "500ms..2s"},
+    "orders.OrderDelivered": {},
+    "orders.OrderCancelled": {}}}
+"""An order's lifecycle: placed → paid → shipped → delivered, or placed → cancelled."""
+
+
+def flow_scenario(consumer: dict[str, Any], *, events: int = 300, seed: int = 5,
+                  faults: dict[str, Any] | None = None,
+                  invariants: list[str] | None = None) -> dict[str, Any]:
+    """Orders walking ORDER_FLOW, one consumer."""
+    return {"seed": seed, "events": events, "topics": {"orders": {"partitions": 2}},
+            "producers": [{"service": "order-service", "flow": ORDER_FLOW, "rate": "20/s"}],
+            "consumers": [consumer], "faults": faults or {},
+            "invariants": invariants or ["no-loss", "causal-order", "terminal-last"]}
+
+
+STATUS = {"orders.OrderPlaced": "placed", "orders.OrderPaid": "paid",
+          "orders.OrderShipped": "shipped", "orders.OrderDelivered": "delivered",
+          "orders.OrderCancelled": "cancelled"}
+
+
+def order_status(event: dict[str, Any], ctx: Any) -> None:
+    """The order's status as its events say: the last one handled wins."""
+    ctx.state[f"order/{ctx.key}"] = STATUS[ctx.event]
+
+
+def counts_events(event: dict[str, Any], ctx: Any) -> None:
+    """Counts every delivery it handles: not idempotent."""
+    ctx.state.incr("handled")
+
+
+def remembers_events(event: dict[str, Any], ctx: Any) -> None:
+    """Remembers each event by its id: a repeat changes nothing (idempotent)."""
+    ctx.state[f"seen/{ctx.id}"] = ctx.event

@@ -131,6 +131,8 @@ class Consumer:
         redelivered = 0
         for k in range(n):
             ps = parts[(start + k) % n]
+            if ps.log.offline_until > now:
+                continue  # no leader: nothing to fetch from it for now
             unsettled = ps.unsettled
             ready = ps.ready
             while ready and budget:

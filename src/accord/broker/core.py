@@ -14,6 +14,7 @@ from .dlq import dead_letter
 from .errors import (
     InvalidArgumentError,
     InvalidOffsetError,
+    PartitionOfflineError,
     SerializationError,
     TopicExistsError,
     UnknownTopicError,
@@ -182,6 +183,10 @@ class EmbeddedBroker:
         else:
             p = t.sticky_partition(self._rng)
         log = t.logs[p]
+        if log.offline_until > now:
+            raise PartitionOfflineError(
+                f"partition {p} of {topic!r} has no leader until {log.offline_until} ms",
+                log.offline_until)
         offset = log.end_offset
         # The hot path: the log append is inlined, a method call being a tenth of the cost.
         log._records.append((topic, p, offset, now, key, data, is_json, hdrs, size))
@@ -382,6 +387,23 @@ class EmbeddedBroker:
         if released:
             self._trace("release", topic, tuple(released))
         return released
+
+    def take_offline(self, topic: str, partition: int, until: int) -> None:
+        """The partition's leader goes away until ``until`` (ms): publishing to it raises
+        `PartitionOfflineError`, and consumers fetch nothing from it meanwhile."""
+        log = self._topic(topic).logs[partition]
+        log.offline_until = max(log.offline_until, until)
+        self._trace("offline", topic, partition, until)
+
+    def lose_unflushed(self, topic: str, window_ms: int) -> list[tuple[int, int]]:
+        """A broker crash that loses the writes of the last ``window_ms`` it had
+        acknowledged but not flushed (JetStream's default fsync interval, as Jepsen found
+        for NATS 2.12.1). Returns the ``(partition, offset)`` of each record lost."""
+        since = self.clock.now - window_ms
+        lost = [(p, offset) for p, log in enumerate(self._topic(topic).logs)
+                for offset in log.lose_since(since)]
+        self._trace("lose", topic, window_ms, len(lost))
+        return lost
 
     # -- dead letters ------------------------------------------------------------------
 

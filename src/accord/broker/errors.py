@@ -45,6 +45,15 @@ class InvalidOffsetError(InvalidArgumentError):
     """A seek asked for an offset the partition cannot hold."""
 
 
+class PartitionOfflineError(BrokerError):
+    """The partition's leader is gone for now (Kafka's LEADER_NOT_AVAILABLE): retriable;
+    ``until`` is when it is back."""
+
+    def __init__(self, message: str, until: int) -> None:
+        super().__init__(message)
+        self.until = until
+
+
 class SerializationError(BrokerError, TypeError):
     """A value, key or header cannot be turned into bytes the way a real broker needs."""
 

@@ -20,7 +20,8 @@ class PartitionLog:
     index as the fast path while the log has no gaps.
     """
 
-    __slots__ = ("_clean", "_head", "_records", "bytes", "end_offset", "removed")
+    __slots__ = ("_clean", "_head", "_records", "bytes", "end_offset", "offline_until",
+                 "removed")
 
     def __init__(self) -> None:
         # A list with a moving head instead of a deque: bisect needs random access.
@@ -30,6 +31,7 @@ class PartitionLog:
         self.bytes = 0  # sum of record sizes still retained
         self.removed = 0  # records deleted by retention or compaction, ever
         self._clean = (0, 0)  # (end offset, retained records) after the last compaction
+        self.offline_until = 0  # leader gone: no reads or writes before this time
 
     def __len__(self) -> int:
         return len(self._records) - self._head
@@ -104,6 +106,18 @@ class PartitionLog:
         if count > 0:
             self._drop_head(count)
         return max(count, 0)
+
+    def lose_since(self, timestamp: int) -> list[int]:
+        """Drop the records written at or after ``timestamp`` (a broker crash losing what
+        it had not flushed); returns their offsets. Offsets are not reused: a gap stays."""
+        records = self._records
+        i = bisect_left(records, timestamp, lo=self._head, key=_timestamp_of)
+        lost = [r[OFFSET] for r in records[i:]]
+        for r in records[i:]:
+            self.bytes -= r[SIZE]
+        del records[i:]
+        self.removed += len(lost)
+        return lost
 
     def expire_before(self, cutoff: int) -> int:
         """Retention by time: drop records with timestamp < ``cutoff``; returns the count."""

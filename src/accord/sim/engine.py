@@ -16,16 +16,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from accord.broker import BrokerMetrics, DeadLetter, Delivery, EmbeddedBroker, PublishResult
+from accord.broker import (
+    BrokerMetrics,
+    DeadLetter,
+    Delivery,
+    EmbeddedBroker,
+    PartitionOfflineError,
+    PublishResult,
+)
 from accord.broker.adapters import AdapterError, PartialPublish
 from accord.broker.errors import BrokerError
 from accord.broker.protocol import Broker, Message, Subscription
 from accord.interop.cloudevents import CloudEventError
 from accord.registry.model import Contract
+from accord.sim.broker_faults import BrokerFaults
 from accord.sim.context import Context, State
 from accord.sim.envelopes import encode
 from accord.sim.faults import Faults
 from accord.sim.generators import SimEvent
+from accord.sim.lifecycles import Lifecycles
 from accord.sim.live import LiveTarget, LogEntry
 from accord.sim.scenario import ConsumerSpec, Scenario, topic_of
 from accord.sim.validation import Validators, canonical
@@ -64,6 +73,17 @@ class Meta:
     key: str | None
     valid: bool
     seq: int
+    flow: int = -1
+    step: int = -1
+    terminal: bool = False
+    born: int = -1
+    """When the producer made it (broker time): later than its offset's time when it
+    waited for a partition's leader; latency counts from here."""
+
+
+Lifecycle = tuple[int, int, bool]
+"""A flow event's (flow, step, terminal), or NO_FLOW."""
+NO_FLOW: Lifecycle = (-1, -1, False)
 
 
 @dataclass
@@ -164,7 +184,9 @@ class Engine:
         self.events = events
         # Summaries, not every record: on the embedded broker the log is released as the
         # groups commit, unless asked to keep it (user invariants may read it).
-        self.keep_log = keep_log or target is not None or bool(scenario.user_invariants)
+        lossy = bool(scenario.faults.lost_writes[0])
+        self.keep_log = keep_log or target is not None or bool(scenario.user_invariants) \
+            or lossy  # with lost writes, the replay reads the log as it ends up
         self.kept: list[SimEvent] = events if isinstance(events, list) else []
         self.faults = faults
         self.validators = validators
@@ -194,11 +216,12 @@ class Engine:
         # Which groups a record of (topic, event) is for; filled as records are published.
         self._audience: dict[tuple[str, str], tuple[ConsumerSpec, ...]] = {}
         self.replays: dict[str, State] | None = None
-        if target is None and "replay-equals-live" in scenario.invariants:
+        if target is None and "replay-equals-live" in scenario.invariants and not lossy:
             self.replays = {c.group: State() for c in scenario.consumers if replayed(c)}
         self._last: dict[str, dict[tuple[str, str], int]] = {c.group: {}
                                                               for c in scenario.consumers}
         self._raised: set[tuple[str, str]] = set()
+        self._busy_until: int | None = None
         self._acks: list[tuple[int, int, Message]] = []
         self._n = 0
         self._seq = 0
@@ -218,10 +241,19 @@ class Engine:
         self.lag_series: list[tuple[int, dict[str, int]]] = []
         self.latency_series: dict[int, dict[int, int]] = {}
         self._handler_names = {c.group: c.handler_name for c in scenario.consumers}
+        for f in scenario.flows:
+            for step in f.steps.values():
+                self._senders.setdefault(step.event, (step.service, "structured"))
+        self.lifecycles = Lifecycles([c.group for c in scenario.consumers],
+                                     "causal-order" in scenario.invariants and bool(scenario.flows),
+                                     "terminal-last" in scenario.invariants
+                                     and bool(scenario.flows), self.violate)
+        self.broker_faults = BrokerFaults(scenario.faults, faults, self.embedded) \
+            if self.embedded is not None and scenario.faults.broker_side else None
         self.max_lag: dict[str, int] = {c.group: 0 for c in scenario.consumers}
         topics = set(scenario.partitions) | {e.topic for e in self.kept}
-        for p in scenario.producers:
-            contract = scenario.registry.get(p.event)
+        for name in scenario.produced:
+            contract = scenario.registry.get(name)
             if contract is not None:
                 topics.add(topic_of(contract))
         for c in scenario.consumers:
@@ -284,7 +316,7 @@ class Engine:
 
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
                  text: str, valid: bool, source: str | None = None, *,
-                 defer: bool = False, first: bool = True) -> None:
+                 defer: bool = False, first: bool = True, life: Lifecycle = NO_FLOW) -> None:
         """Publish one record; ``defer`` (an engine's producer events) queues it for
         `_flush`, which publishes the queue with the engine's acks awaited together."""
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
@@ -304,8 +336,33 @@ class Engine:
         if defer and self.target is not None:
             self._outbox.setdefault(topic, []).append((value, key, headers, meta, first))
             return
-        result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
-        self._note(topic, result, meta)
+        self._send(topic, value, key, headers, meta, life, self.broker.now)
+
+    def _send(self, topic: str, value: bytes, key: str | None, headers: Any,
+              meta: tuple[str, str, int, str | None, bool], life: Lifecycle,
+              born: int) -> None:
+        """One publish; to a partition without a leader, held by the producer and sent
+        again (in order) when it is back."""
+        try:
+            result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
+        except PartitionOfflineError as exc:
+            assert self.broker_faults is not None
+            self.broker_faults.hold(exc.until, lambda: self._send(topic, value, key, headers,
+                                                                   meta, life, born))
+            return
+        self._note(topic, result, meta, life, born)
+
+    def _retry_later(self, ident: str, event: str, version: int, key: str | None, topic: str,
+                     text: str, valid: bool, source: str | None, life: Lifecycle) -> None:
+        """``producer_retry``: the publish's ack timed out, so the producer sends the same
+        event again later (after the events that followed it, for all it knows)."""
+        if self.broker_faults is None:
+            return
+        ms = self.faults.timed("producer-retry", self.s.faults.producer_retry, ident)
+        if ms:
+            self.broker_faults.hold(self.broker.now + ms, lambda: self._publish(
+                ident, event, version, key, topic, text, valid, source, first=False,
+                life=life))
 
     def _expect(self, meta: tuple[str, str, int, str | None, bool], topic: str,
                 value: bytes, headers: Any) -> None:
@@ -324,9 +381,11 @@ class Engine:
                        replays[c.group], self.validators)
 
     def _note(self, topic: str, result: PublishResult,
-              meta: tuple[str, str, int, str | None, bool]) -> None:
+              meta: tuple[str, str, int, str | None, bool], life: Lifecycle = NO_FLOW,
+              born: int = -1) -> None:
         self._seq += 1
-        self.records[(topic, result.partition, result.offset)] = Meta(*meta, self._seq)
+        self.records[(topic, result.partition, result.offset)] = Meta(
+            *meta, self._seq, *life, result.timestamp if born < 0 else born)
 
     def _flush(self) -> None:
         if not self._outbox:
@@ -388,6 +447,7 @@ class Engine:
         if self.faults.duplicate(ident):  # the handler's service retried its publish
             self._publish(ident, event, number, key, topic, text, True, ctx.service,
                           first=False)
+        self._retry_later(ident, event, number, key, topic, text, True, ctx.service, NO_FLOW)
 
     def _handle(self, c: ConsumerSpec, topic: str, members: list[Subscription], index: int,
                 d: Message) -> bool:
@@ -395,6 +455,7 @@ class Engine:
         meta = self.records[(topic, d.partition, d.offset)]
         if meta.event not in c.events:
             d.ack()  # not addressed to this service: a real consumer skips it
+            self._note_latency(d, meta)
             return True
         if not meta.valid:
             why = self.validators.why(meta.event, meta.version,
@@ -430,6 +491,9 @@ class Engine:
             pending.discard(meta.id)
             self._raised.discard((group, meta.id))
             self.handled[group] += 1
+            if meta.flow >= 0 and meta.key is not None and self.lifecycles.active:
+                self.lifecycles.handled(group, meta.flow, meta.key, meta.step, meta.terminal,
+                                        meta.event, meta.id, self.now)
             if meta.key is not None and self._check_order:
                 last = self._last[group]
                 slot = (topic, meta.key)
@@ -445,6 +509,8 @@ class Engine:
                 members[index] = self._join(c, topic)
                 return False
             delay = self.faults.delay(meta.id, group)
+            if self._busy_until:  # a slow member: its acks come when it is done
+                delay = max(delay, self._busy_until - self.now)
             if delay >= self.s.faults.ack_timeout_ms:
                 self._last_attempt(c, d)  # the ack comes too late: as good as none
             if delay:
@@ -454,8 +520,23 @@ class Engine:
         # Timed out or revoked meanwhile: the broker redelivers it.
         with contextlib.suppress(BrokerError):
             d.ack()
-            self._note_latency(d)
+            self._note_latency(d, meta)
         return True
+
+    def _busy(self, m: int, i: int) -> int | None:
+        """A slow member takes one batch and acks it only when done, polling nothing
+        meanwhile; its group drops it past the ack timeout (its records go to the others)
+        and it joins again when it is done."""
+        assert self.broker_faults is not None
+        c, topic, members = self.members[m]
+
+        def kick() -> None:
+            members[i].crash()
+
+        def rejoin() -> None:
+            members[i] = self._join(c, topic)
+
+        return self.broker_faults.busy(m, i, self.now, kick, rejoin)
 
     def _last_attempt(self, c: ConsumerSpec, d: Message) -> None:
         """Count a give-up on a final attempt: an engine will dead-letter that record."""
@@ -464,9 +545,16 @@ class Engine:
 
     def _poll_all(self) -> int:
         polled = 0
-        for c, topic, members in self.members:
+        slow = self.broker_faults is not None and self.broker_faults.slow
+        for m, (c, topic, members) in enumerate(self.members):
             for i in range(len(members)):
+                self._busy_until = self._busy(m, i) if slow else None
+                if self._busy_until == 0:
+                    continue
                 batch = members[i].poll(500)
+                if self._busy_until and not batch:  # nothing taken: not slow with it yet
+                    assert self.broker_faults is not None
+                    self.broker_faults.slow[(m, i)].took = False
                 polled += len(batch)
                 for d in batch:
                     if not self._handle(c, topic, members, i, d):
@@ -480,13 +568,16 @@ class Engine:
             # Too late (ack timeout) or its member crashed: the broker redelivers it.
             with contextlib.suppress(BrokerError):
                 d.ack()
-                self._note_latency(d)
+                self._note_latency(d, self.records.get((d.topic, d.partition, d.offset)))
 
-    def _note_latency(self, d: Message) -> None:
-        """Publish-to-ack time of a handled record, bucketed per second of the run (plots)."""
+    def _note_latency(self, d: Message, meta: Meta | None) -> None:
+        """Produce-to-ack time of a settled record, bucketed per second of the run (plots):
+        from when the producer made it (which may be before its partition had a leader
+        to take it), else from its publish."""
         now = self.broker.now
         bucket = self.latency_series.setdefault((now - self._t0) // 1000, {})
-        ms = max(0, now - d.timestamp)  # an engine's clock may be a ms ahead of ours
+        born = meta.born if meta is not None and meta.born >= 0 else d.timestamp
+        ms = max(0, now - born)  # an engine's clock may be a ms ahead of ours
         bucket[ms] = bucket.get(ms, 0) + 1
 
     def _metrics(self) -> BrokerMetrics:
@@ -538,11 +629,16 @@ class Engine:
         keep = self.keep_log and not isinstance(self.events, list)
         upcoming = next(events, None)
         i, last_at = 0, 0
-        drain = (self.s.faults.ack_timeout_ms + self.s.faults.delay_max_ms + 1_000) * (
-            max((c.max_deliveries for c in self.s.consumers), default=1) + 1)
+        f = self.s.faults
+        drain = (f.ack_timeout_ms + f.delay_max_ms + 1_000) * (
+            max((c.max_deliveries for c in self.s.consumers), default=1) + 1) + max(
+            f.leader_loss[1], f.slow_consumer[1], f.producer_retry[1])
         next_sample = LAG_SAMPLE_MS
+        bf = self.broker_faults
         while True:
             now = self.now
+            if bf is not None and bf.held:
+                bf.release()  # before new records: a producer keeps its order
             while upcoming is not None and upcoming.at <= now:
                 e = upcoming
                 if keep:
@@ -552,11 +648,14 @@ class Engine:
                 text = e.text if e.text is not None else canonical(e.payload)
                 valid = self.validators.is_valid_keyed(e.event, e.version, e.payload, text,
                                                        self._key_field(e.event))
+                life = (e.flow, e.step, e.terminal) if e.flow >= 0 else NO_FLOW
                 self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
-                              defer=True)
+                              defer=True, life=life)
                 if self.faults.duplicate(e.id):
                     self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
-                                  defer=True, first=False)
+                                  defer=True, first=False, life=life)
+                self._retry_later(e.id, e.event, e.version, e.key, e.topic, text, valid, None,
+                                  life)
                 i += 1
                 last_at = e.at
                 if self.progress is not None and i % every == 0:
@@ -572,15 +671,21 @@ class Engine:
                 next_sample = now + LAG_SAMPLE_MS
                 self._sample_lag(record=True)
                 self._release()
+                if self.lifecycles.active:
+                    self.lifecycles.forget_before(now - drain)
+                if bf is not None and upcoming is not None:
+                    bf.strike(now, {t: self.embedded.topic_config(t).partitions  # type: ignore[union-attr]
+                                    for t in self._created}, self.members)
             if upcoming is None and not polled and not self._acks and self._sample_lag() \
-                    and self._settled():
+                    and self._settled() and not (bf is not None and (bf.held or bf.slow)):
                 self.drained = True
                 return i
             if upcoming is None and now > last_at + drain:
                 return i
             if self.embedded is not None:
                 target = now + step
-                if not polled and upcoming is not None and not self._acks \
+                if not polled and upcoming is not None and not self._acks and not (
+                        bf is not None and (bf.held or bf.slow)) \
                         and upcoming.at > target:
                     target = upcoming.at  # nothing to do until the next event: jump
                 self.embedded.advance(target - now)
@@ -639,7 +744,12 @@ class Engine:
             self._release()
             final = self.embedded.metrics()
             dead = {t: self.embedded.dead_letters(t) for t in sorted(self._created)}
-            log, engine, unchecked = embedded_log(self.embedded), "embedded", {}
+            log, engine = embedded_log(self.embedded), "embedded"
+            unchecked: dict[str, str] = {}
+            if not self.s.flows:
+                unchecked = {name: "the scenario has no flows (entity lifecycles)"
+                             for name in ("causal-order", "terminal-last")
+                             if name in self.s.invariants}
         else:
             dead = {}
             if error is None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from accord.sim.scenario import FaultSpec
 
-KINDS = ("duplicate", "crash", "delay")
+KINDS = ("duplicate", "crash", "delay", "leader-loss", "lost-writes", "producer-retry",
+         "slow-consumer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,14 @@ class Fault:
     """``duplicate``: the producer (or a handler, for a follow-up) publishes the event
     twice. ``crash``: the group's member crashes after handling the event, before
     acking. ``delay``: the ack comes ``ms`` later (past the ack timeout, the broker
-    redelivers)."""
+    redelivers). ``producer-retry``: the publish's ack times out and the producer sends
+    it again ``ms`` later.
+
+    Broker-side faults strike a subject at a second of the run (``event`` is then
+    ``<subject>@<second>``): ``leader-loss`` (a partition, ``topic/partition``, has no
+    leader for ``ms``), ``lost-writes`` (a topic's broker loses the writes of the last
+    ``ms``), ``slow-consumer`` (a member, ``group/topic/instance``, stops polling for
+    ``ms``)."""
 
     kind: str
     event: str
@@ -33,7 +41,7 @@ class Fault:
         out: dict[str, Any] = {"kind": self.kind, "event": self.event}
         if self.group is not None:
             out["group"] = self.group
-        if self.kind == "delay":
+        if self.ms:
             out["ms"] = self.ms
         return out
 
@@ -87,3 +95,21 @@ class Faults:
     def delay(self, event: str, group: str) -> int:
         found = self._fires("delay", self.spec.delay_p, event, group)
         return found.ms if found is not None else 0
+
+    def timed(self, kind: str, rate: tuple[float, int], subject: str) -> int:
+        """A fault of ``kind`` with its (probability, ms): the ms when it strikes, else 0."""
+        p, ms = rate
+        if not p and not self.fixed:
+            return 0
+        if self.fixed:
+            found = self._table.get((kind, subject, None))
+        elif self._draw(kind, subject, None) < p:
+            found = Fault(kind, subject, None, ms)
+        else:
+            found = None
+        if found is None:
+            return 0
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if self.record:
+            self.injected.append(found)
+        return found.ms

@@ -16,9 +16,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from accord.errors import Location
 from accord.registry import Registry
 from accord.samples.stream import Compiler, SampleStream
-from accord.sim.scenario import ProducerSpec, Scenario, topic_of
+from accord.sim.scenario import (
+    FlowSpec,
+    ProducerSpec,
+    Scenario,
+    ScenarioError,
+    StepSpec,
+    topic_of,
+)
 from accord.sim.validation import Validators, canonical
 
 POOL = 48
@@ -40,17 +48,26 @@ class SimEvent:
     text: str | None = None
     """The payload as canonical JSON, when the generator already has it (pooled samples
     share one text per key); not part of a reproducer."""
+    flow: int = -1
+    """The flow (its index among the scenario's flows) this event is a step of, or -1."""
+    step: int = -1
+    """How many steps of its entity's lifecycle came before this one."""
+    terminal: bool = False
+    """The last step of its entity's lifecycle."""
 
     def to_json(self) -> dict[str, JSON]:
-        return {"id": self.id, "at": self.at, "event": self.event, "version": self.version,
-                "key": self.key, "valid": self.valid, "payload": self.payload}
+        out = {"id": self.id, "at": self.at, "event": self.event, "version": self.version,
+               "key": self.key, "valid": self.valid, "payload": self.payload}
+        if self.flow >= 0:
+            out.update(flow=self.flow, step=self.step, terminal=self.terminal)
+        return out
 
 
 class _Source:
     """Pools and keys of one producer."""
 
     def __init__(self, spec: ProducerSpec, registry: Registry, validators: Validators,
-                 seed: int) -> None:
+                 seed: int, pools: dict[str, list[str | None]]) -> None:
         contract = registry.get(spec.event)
         assert contract is not None
         self.spec = spec
@@ -68,7 +85,19 @@ class _Source:
         self.numbers = [n for n, _ in spec.versions]
         self.cumulative = list(itertools.accumulate(w for _, w in spec.versions))
         self.total = self.cumulative[-1]
-        self.keys = self._keys(contract, seed)
+        if spec.pool is not None and spec.pool in pools:
+            base = self.pools[self.numbers[-1]][0]
+            self.keys = [k for k in pools[spec.pool] if not self.key_field or
+                         self.validators.is_valid(spec.event, self.numbers[-1],
+                                                  {**base, self.key_field: k})]
+            if not self.keys:
+                raise ScenarioError(f"no key of pool {spec.pool!r} is valid for "
+                                    f"{spec.event}'s {self.key_field}",
+                                    Location("<scenario>"))
+        else:
+            self.keys = self._keys(contract, seed)
+            if spec.pool is not None:
+                pools[spec.pool] = self.keys
         # (version, pool sample, key) -> the event's payload and its canonical text: events
         # share them (nobody changes a published payload), so memory and encoding stay
         # bounded by the pool, not the run.
@@ -139,19 +168,144 @@ def poison_of(payload: JSON, rng: random.Random, is_valid: Any) -> JSON | None:
     return None
 
 
-def generate(scenario: Scenario, validators: Validators) -> Iterator[SimEvent]:
-    """The producers' events in publish order, up to the scenario's count or duration."""
-    sources = [_Source(p, scenario.registry, validators, scenario.seed)
+class _Flow:
+    """The entities of one flow: each with a fresh key, walking its steps in time."""
+
+    def __init__(self, spec: FlowSpec, index: int, scenario: Scenario,
+                 validators: Validators, injected: dict[str, int]) -> None:
+        self.spec = spec
+        self.index = index
+        self.faults = scenario.faults
+        self.injected = injected
+        self.validators = validators
+        seed = scenario.seed
+        self.rng = random.Random(f"accord-sim-flow:{seed}:{index}:{spec.start}")
+        self.samples: dict[str, tuple[int, str, str | None, list[JSON]]] = {}
+        for name in spec.steps:
+            contract = scenario.registry.get(name)
+            assert contract is not None
+            version = contract.latest_active() or contract.latest
+            stream = SampleStream(version.resolved, seed=seed, examples=version.examples,
+                                  label=f"{name} v{version.number}")
+            self.samples[name] = (version.number, topic_of(contract), contract.key,
+                                  stream.take(POOL))
+        number, _, field_, _ = self.samples[spec.start]
+        start = scenario.registry.get(spec.start)
+        assert start is not None
+        schema = start.version(number).resolved  # type: ignore[union-attr]
+        self.key_node = Compiler(schema).compile(
+            (schema.get("properties") or {}).get(field_, True)) if field_ else None
+        self.used: set[str] = set()
+        self.counter = 0
+        # (at, order, key, step name, steps before, late): due steps of live entities.
+        self.heap: list[tuple[int, int, str | None, str, int, bool]] = []
+        self.order = 0
+
+    def _fresh_key(self) -> str | None:
+        """A key no entity of this flow had, valid for every step's event."""
+        if self.key_node is None:
+            self.counter += 1
+            return None
+        for _ in range(50):
+            value = self.key_node.gen(self.rng, 0)
+            if isinstance(value, str) and value not in self.used and all(
+                    not field_ or self.validators.is_valid(name, number,
+                                                           {**pool[0], field_: value})
+                    for name, (number, _, field_, pool) in self.samples.items()):
+                self.used.add(value)
+                return value
+        raise ScenarioError(f"flow from {self.spec.start}: cannot draw a fresh key (50 draws "
+                            "gave only used or invalid ones); the key field's schema allows "
+                            "too few values for this many entities", Location("<scenario>"))
+
+    def _push(self, at: int, key: str | None, name: str, before: int, late: bool) -> None:
+        self.order += 1
+        heapq.heappush(self.heap, (at, self.order, key, name, before, late))
+
+    def start(self, at: int) -> None:
+        self._push(at, self._fresh_key(), self.spec.start, 0, False)
+
+    @property
+    def next_at(self) -> float:
+        return self.heap[0][0] if self.heap else float("inf")
+
+    def _schedule_next(self, at: int, key: str | None, step: StepSpec, before: int) -> int:
+        """Draw the entity's next step and when it comes; returns that time."""
+        rng = self.rng
+        low, high = step.after_ms
+        when = at + (low if low == high else rng.randint(low, high))
+        total = sum(w for _, w in step.next)
+        pick, acc = rng.random() * total, 0.0
+        target = step.next[-1][0]
+        for name, weight in step.next:
+            acc += weight
+            if pick < acc:
+                target = name
+                break
+        self._push(when, key, target, before + 1, False)
+        return when
+
+    def emit(self, ident: str) -> SimEvent | None:
+        """The step due first, as an event (None: a missing-step fault ate it)."""
+        at, _, key, name, before, late = heapq.heappop(self.heap)
+        step = self.spec.steps[name]
+        if not late:
+            rng = self.rng
+            if self.faults.missing_step and rng.random() < self.faults.missing_step:
+                self.injected["missing-step"] = self.injected.get("missing-step", 0) + 1
+                if not step.terminal:
+                    self._schedule_next(at, key, step, before)
+                return None
+            if not step.terminal:
+                when = self._schedule_next(at, key, step, before)
+                if self.faults.out_of_order and rng.random() < self.faults.out_of_order:
+                    self.injected["out-of-order"] = self.injected.get("out-of-order", 0) + 1
+                    self._push(when + 1, key, name, before, True)  # after its successor
+                    return None
+        number, topic, field_, pool = self.samples[name]
+        payload = pool[self.rng.randrange(len(pool))]
+        if field_ and isinstance(payload, dict):
+            payload = {**payload, field_: key}
+        return SimEvent(ident, at, name, number, key, topic, payload, True, None,
+                        self.index, before, step.terminal)
+
+
+def generate(scenario: Scenario, validators: Validators,
+             injected: dict[str, int] | None = None) -> Iterator[SimEvent]:
+    """The producers' events in publish order, up to the scenario's count or duration.
+
+    Flows' faults (missing and out-of-order steps) are decided here, from the seed, and
+    counted by kind in ``injected``.
+    """
+    pools: dict[str, list[str | None]] = {}
+    sources = [_Source(p, scenario.registry, validators, scenario.seed, pools)
                for p in scenario.producers]
-    # Each producer ticks at its own rate; a heap merges them by time, then producer order.
-    heap = [(0.0, i) for i in range(len(sources))]
+    flows = [_Flow(f, i, scenario, validators, {} if injected is None else injected)
+             for i, f in enumerate(scenario.flows)]
+    rates = [s.spec.per_ms for s in sources] + [f.spec.per_ms for f in flows]
+    # Each producer (and each flow's entity starts) ticks at its own rate; a heap merges
+    # them by time, then producer order. Flows' due steps come from their own heaps.
+    heap = [(0.0, i) for i in range(len(rates))]
     limit, until = scenario.events, scenario.duration_ms
     n = 0
     while heap:
+        flow = min(flows, key=lambda f: f.next_at, default=None)
+        if flow is not None and flow.next_at <= heap[0][0]:
+            at = int(flow.next_at)
+            if (limit is not None and n >= limit) or (until is not None and at >= until):
+                return
+            event = flow.emit(f"e{n}")
+            if event is not None:
+                yield event
+                n += 1
+            continue
         when, i = heapq.heappop(heap)
         at = int(when)
         if (limit is not None and n >= limit) or (until is not None and at >= until):
             return
-        yield sources[i].make(f"e{n}", at)
-        n += 1
-        heapq.heappush(heap, (when + 1 / sources[i].spec.per_ms, i))
+        if i < len(sources):
+            yield sources[i].make(f"e{n}", at)
+            n += 1
+        else:
+            flows[i - len(sources)].start(at)
+        heapq.heappush(heap, (when + 1 / rates[i], i))

@@ -39,15 +39,14 @@ def metrics_of(outcome: Outcome) -> dict[str, Any]:
     for name, t in sorted(m.topics.items()):
         if name.endswith(".dlq"):
             continue
-        histogram.update(t.latency.histogram)
         dead.update(t.dead_lettered)
         redelivered += t.redelivered
         topics[name] = {"published": t.published, "delivered": t.delivered,
                         "redelivered": t.redelivered, "acked": t.consumed,
                         "dead_lettered": dict(sorted(t.dead_lettered.items()))}
-    if outcome.engine != "embedded":  # engines keep no latencies: the simulator's own notes
-        for bucket in outcome.latency_series.values():
-            histogram.update(bucket)
+    # The simulator's own notes, on every engine: from when the producer made a record.
+    for bucket in outcome.latency_series.values():
+        histogram.update(bucket)
     hist = dict(histogram)
     seconds = max(m.now, 1) / 1000
     published = outcome.published

@@ -23,7 +23,8 @@ from accord.registry.yamlio import load_yaml
 
 BUILTIN_INVARIANTS = ("no-loss", "per-key-order", "valid-accepted", "invalid-dead-lettered",
                       "idempotent", "replay-equals-live", "contract-valid-outputs",
-                      "valid-not-dead-lettered", "something-acked")
+                      "valid-not-dead-lettered", "something-acked", "causal-order",
+                      "terminal-last")
 ALWAYS_CHECKED = ("valid-accepted", "valid-not-dead-lettered", "something-acked")
 """Checked in every run, listed or not: a run where valid events were not handled is not
 ok. A scenario can lower them to warnings with `warn: [...]`."""
@@ -32,6 +33,7 @@ DEFAULT_INVARIANTS = ("no-loss", "per-key-order", "valid-accepted", "invalid-dea
 _UNITS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$")
 _RATE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*/\s*(ms|s|m|h)\s*$")
+_RANGE = re.compile(r"^\s*([^.]+?)\s*\.\.\s*(.+?)\s*$")
 
 
 
@@ -56,6 +58,34 @@ class ProducerSpec:
     invalid: float
     mode: str = "structured"
     """CloudEvents content mode (structured or binary), for `envelope: cloudevents` events."""
+    pool: str | None = None
+    """The shared key pool the keys come from (``keys`` is then the pool's size)."""
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """One step of a flow: its event, who publishes it, and where the entity goes next."""
+
+    event: str
+    service: str
+    next: tuple[tuple[str, float], ...]
+    after_ms: tuple[int, int]
+    """The delay before the next step: drawn uniformly from this range."""
+
+    @property
+    def terminal(self) -> bool:
+        return not self.next
+
+
+@dataclass(frozen=True)
+class FlowSpec:
+    """An entity lifecycle: entities start at ``per_ms``, each with a fresh key, and walk
+    the steps from ``start`` until a terminal one."""
+
+    service: str
+    start: str
+    steps: dict[str, StepSpec]
+    per_ms: float
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,21 @@ class FaultSpec:
     delay_p: float = 0.0
     delay_max_ms: int = 0
     ack_timeout_ms: int = 30_000
+    missing_step: float = 0.0
+    out_of_order: float = 0.0
+    leader_loss: tuple[float, int] = (0.0, 0)
+    """(probability per partition and second, how long the leader is gone in ms)"""
+    lost_writes: tuple[float, int] = (0.0, 0)
+    """(probability per topic and second, the window of acknowledged writes lost in ms)"""
+    producer_retry: tuple[float, int] = (0.0, 0)
+    """(share of publishes whose ack times out, ms before the producer sends it again)"""
+    slow_consumer: tuple[float, int] = (0.0, 0)
+    """(probability per member and second, how long it stops polling in ms)"""
+
+    @property
+    def broker_side(self) -> bool:
+        return any(p for p, _ in (self.leader_loss, self.lost_writes, self.producer_retry,
+                                  self.slow_consumer))
 
 
 @dataclass(frozen=True)
@@ -105,6 +150,13 @@ class Scenario:
     registry: Registry = field(repr=False)
     warn: tuple[str, ...] = ()
     """Always-checked invariants the scenario reports as warnings instead of failures."""
+    flows: tuple[FlowSpec, ...] = ()
+
+    @property
+    def produced(self) -> set[str]:
+        """Every event some producer or flow publishes."""
+        return {p.event for p in self.producers} | {
+            step.event for f in self.flows for step in f.steps.values()}
 
 
 def parse_duration(text: object, where: Location) -> int:
@@ -114,6 +166,18 @@ def parse_duration(text: object, where: Location) -> int:
         raise ScenarioError(f"malformed duration {text!r}: write e.g. 500ms, 2s, 10m or 1h",
                             where)
     return int(float(match.group(1)) * _UNITS[match.group(2)])
+
+
+def parse_range(text: object, where: Location) -> tuple[int, int]:
+    """``2s`` (exactly) or ``500ms..3s`` (uniformly between) as whole milliseconds."""
+    match = _RANGE.match(text) if isinstance(text, str) else None
+    if match is None:
+        ms = parse_duration(text, where)
+        return ms, ms
+    low, high = parse_duration(match.group(1), where), parse_duration(match.group(2), where)
+    if high < low:
+        raise ScenarioError(f"range {text!r} ends before it starts", where)
+    return low, high
 
 
 def parse_rate(text: object, where: Location) -> float:
@@ -188,8 +252,15 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
     _check_schema(raw, source)
     at = source.locate
     services = {s for c in registry.contracts for s in (*c.producers, *c.consumers)}
-    producers = []
+    producers, flows = [], []
+    pools = raw.get("keys") or {}
     for i, p in enumerate(raw["producers"]):
+        if ("event" in p) == ("flow" in p):
+            raise ScenarioError("give a producer either an event or a flow",
+                                at(f"/producers/{i}"))
+        if "flow" in p:
+            flows.append(_flow(p, registry, at, f"/producers/{i}"))
+            continue
         contract = registry.get(p["event"])
         if contract is None:
             raise ScenarioError(f"unknown event {p['event']!r}: not in the registry",
@@ -219,10 +290,18 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
         if "mode" in p and contract.envelope != "cloudevents":
             raise ScenarioError(f"mode is the CloudEvents content mode; {contract.event} has no "
                                 "`envelope: cloudevents`", at(f"/producers/{i}/mode"))
-        producers.append(ProducerSpec(p["service"], contract.event, rate, int(p.get("keys", 100)),
+        keys, pool = p.get("keys", 100), None
+        if isinstance(keys, str):
+            if keys not in pools:
+                raise ScenarioError(f"unknown key pool {keys!r} (pools under keys: "
+                                    f"{', '.join(sorted(pools)) or 'none'})",
+                                    at(f"/producers/{i}/keys"))
+            keys, pool = pools[keys], keys
+        producers.append(ProducerSpec(p["service"], contract.event, rate, int(keys),
                                       tuple(versions), float(p.get("invalid", 0.0)),
-                                      p.get("mode", "structured")))
-    produced = {p.event for p in producers}
+                                      p.get("mode", "structured"), pool))
+    produced = {p.event for p in producers} | {
+        step.event for f in flows for step in f.steps.values()}
     emitters = {c["service"] for c in raw.get("consumers") or ()}
     live = {topic_of(x) for x in registry.contracts
             if x.event in produced or set(x.producers) & emitters}
@@ -271,9 +350,22 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
             raise ScenarioError(f"group {g!r} appears twice", at(f"/consumers/{i}/group"))
     f = raw.get("faults") or {}
     delay = f.get("delay") or {"p": 0, "max": "0ms"}
+
+    def rated(name: str, span: str) -> tuple[float, int]:
+        given = f.get(name)
+        if not given:
+            return 0.0, 0
+        return float(given["p"]), parse_duration(given[span], at(f"/faults/{name}/{span}"))
+
     faults = FaultSpec(float(f.get("duplicate", 0)), float(f.get("crash", 0)), float(delay["p"]),
                        parse_duration(delay["max"], at("/faults/delay/max")),
-                       parse_duration(f.get("ack_timeout", "30s"), at("/faults/ack_timeout")))
+                       parse_duration(f.get("ack_timeout", "30s"), at("/faults/ack_timeout")),
+                       float(f.get("missing_step", 0)), float(f.get("out_of_order", 0)),
+                       rated("leader_loss", "for"), rated("lost_writes", "window"),
+                       rated("producer_retry", "after"), rated("slow_consumer", "for"))
+    if (faults.missing_step or faults.out_of_order) and not flows:
+        raise ScenarioError("missing_step and out_of_order are faults of flows; this "
+                            "scenario has none", at("/faults"))
     invariants, user = [], []
     for i, name in enumerate(raw.get("invariants") or DEFAULT_INVARIANTS):
         if ":" in name:
@@ -312,7 +404,9 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
         count = 1000
     if count is None:
         # A duration makes events at the producers' rates: bound what it would make too.
-        planned = sum(p.per_ms for p in producers) * parse_duration(duration, at("/duration"))
+        per_ms = sum(p.per_ms for p in producers) + sum(
+            f.per_ms * len(f.steps) for f in flows)  # at most every step per entity
+        planned = per_ms * parse_duration(duration, at("/duration"))
         if planned > MAX_EVENTS:
             raise ScenarioError(f"duration: {duration} at these rates makes about "
                                 f"{planned:,.0f} events, more than one run holds (at most "
@@ -327,8 +421,52 @@ def parse_scenario(raw: Any, source: SourceMap, registry: Registry, base: Path,
         partitions={k: int(v.get("partitions", 1)) for k, v in (raw.get("topics") or {}).items()},
         producers=tuple(producers), consumers=tuple(consumers), faults=faults,
         invariants=tuple(invariants), user_invariants=tuple(user), slo=slo, registry=registry,
-        warn=tuple(raw.get("warn") or ()),
+        warn=tuple(raw.get("warn") or ()), flows=tuple(flows),
     )
+
+
+def _flow(p: dict[str, Any], registry: Registry, at: Callable[[str], Location],
+          where: str) -> FlowSpec:
+    """A producer's ``flow``: every step an event of the registry that its service
+    produces, every ``next`` a step, every step reachable from ``start``."""
+    raw = p["flow"]
+    steps: dict[str, StepSpec] = {}
+    for name, step in raw["steps"].items():
+        here = f"{where}/flow/steps/{name}"
+        contract = registry.get(name)
+        if contract is None:
+            raise ScenarioError(f"unknown event {name!r}: not in the registry", at(here))
+        service = step.get("service", p["service"])
+        if service not in contract.producers:
+            raise ScenarioError(f"{service!r} does not produce {name} (its producers: "
+                                f"{', '.join(contract.producers) or 'none'})", at(here))
+        nxt = tuple((str(k), float(w)) for k, w in (step.get("next") or {}).items())
+        for target, _ in nxt:
+            if target not in raw["steps"]:
+                raise ScenarioError(f"next step {target!r} is not one of the flow's steps",
+                                    at(f"{here}/next/{target}"))
+        if nxt and not sum(w for _, w in nxt) > 0:
+            raise ScenarioError("the next steps' weights add up to 0", at(f"{here}/next"))
+        steps[name] = StepSpec(name, service, nxt,
+                               parse_range(step.get("after", "1s"), at(f"{here}/after")))
+    if raw["start"] not in steps:
+        raise ScenarioError(f"start {raw['start']!r} is not one of the flow's steps",
+                            at(f"{where}/flow/start"))
+    reached, todo = {raw["start"]}, [raw["start"]]
+    while todo:
+        for target, _ in steps[todo.pop()].next:
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    unreached = sorted(set(steps) - reached)
+    if unreached:
+        raise ScenarioError(f"step {unreached[0]!r} cannot be reached from the start",
+                            at(f"{where}/flow/steps/{unreached[0]}"))
+    if not any(step.terminal for step in steps.values()):
+        raise ScenarioError("the flow has no terminal step (one without next): its entities "
+                            "would never end", at(f"{where}/flow/steps"))
+    return FlowSpec(p["service"], raw["start"], steps,
+                    parse_rate(p.get("rate", "10/s"), at(f"{where}/rate")))
 
 
 def topic_of(contract: Any) -> str:

@@ -52,8 +52,9 @@ def shrink(events: list[SimEvent], faults: list[Fault],
 
     def kept(fs: list[Fault], es: list[SimEvent]) -> list[Fault]:
         ids = {e.id for e in es}
-        # A follow-up event's id starts with the id of the event that caused it.
-        return [f for f in fs if f.event.split(">", 1)[0] in ids]
+        # A follow-up event's id starts with the id of the event that caused it; a
+        # broker-side strike names its subject and second ("orders/1@12"), no event.
+        return [f for f in fs if "@" in f.event or f.event.split(">", 1)[0] in ids]
 
     # Events after the first violation rarely matter: try the shortest failing prefix
     # first, which makes ddmin's first rounds cheap.

@@ -73,6 +73,12 @@ class Simulation:
         self.fixed_events = fixed_events
         self.schedule = schedule
         self.keep_log = keep_log
+        self.flow_faults: dict[str, int] = {}
+        """Faults of the flows (missing and out-of-order steps) of the last events drawn."""
+        if self.broker is not None and self.scenario.faults.broker_side:
+            raise ScenarioError("leader_loss, lost_writes, producer_retry and slow_consumer "
+                                "are injected into the embedded broker; run without --broker",
+                                Location(self.scenario.file))
         self.costs: dict[str, float] = {}
         """CPU seconds of the invariants that run the scenario again (``idempotent``)."""
 
@@ -80,14 +86,16 @@ class Simulation:
         """The producers' events, all in memory (for shrinking and reproducers)."""
         if self.fixed_events is not None:
             return self.fixed_events
-        return list(generate(self.scenario, self.validators))
+        self.flow_faults = {}
+        return list(generate(self.scenario, self.validators, self.flow_faults))
 
     def stream(self) -> Iterable[SimEvent]:
         """The producers' events as a run consumes them: drawn one at a time, the same each
         time (the seed decides), so a run holds none it has published."""
         if self.fixed_events is not None:
             return self.fixed_events
-        return generate(self.scenario, self.validators)
+        self.flow_faults = {}
+        return generate(self.scenario, self.validators, self.flow_faults)
 
     def _outcome(self, events: Iterable[SimEvent] | None, schedule: list[Fault] | None,
                  progress: Callable[[int], None] | None = None,
@@ -98,6 +106,9 @@ class Simulation:
         outcome = Engine(s, self.stream() if events is None else events,
                          Faults(s.faults, s.seed, schedule, record=record), self.validators,
                          progress=progress, target=target, keep_log=self.keep_log).run()
+        if self.fixed_events is None:  # the flows' faults, decided as events were drawn
+            for kind, n in self.flow_faults.items():
+                outcome.fault_counts[kind] = outcome.fault_counts.get(kind, 0) + n
 
         def baseline() -> Outcome:
             self.costs["idempotent"] = -time.process_time()
@@ -233,7 +244,9 @@ def load_repro(path: str | Path, registry: Registry | None = None,
             events.append(SimEvent(str(e["id"]), int(e["at"]), e["event"], int(e["version"]),
                                    e.get("key"), topic_of(contract), e["payload"],
                                    validators.is_valid(e["event"], int(e["version"]),
-                                                       e["payload"])))
+                                                       e["payload"]),
+                                   flow=int(e.get("flow", -1)), step=int(e.get("step", -1)),
+                                   terminal=bool(e.get("terminal", False))))
         except (KeyError, TypeError, ValueError) as exc:
             raise ScenarioError(f"malformed event: {exc}", source.locate(f"/events/{i}")) \
                 from None
