@@ -78,3 +78,16 @@ def test_the_checks_can_be_lowered_to_warnings_explicitly(tmp_path: Path) -> Non
                                            "something-acked]")
     assert code == 0 and report["ok"] is True
     assert {w["invariant"] for w in report["warnings"]} >= {"valid-accepted"}
+
+
+def test_each_handler_error_is_reported_once_with_its_traceback(tmp_path: Path) -> None:
+    _, report = _run(tmp_path, HANDLER)
+    errors = [v for v in report["violations"] if v["invariant"] == "valid-accepted"]
+    assert len(errors) == 1  # one distinct error, however many deliveries raised it
+    [error] = errors
+    assert "attempt 1" in error["message"] and "key '" in error["message"]
+    assert "time(s) on 200 event(s)" in error["message"]
+    trace = error["traceback"]
+    assert 'my_handlers.py", line 2, in handle' in trace
+    assert trace.endswith("TypeError: 'State' object does not support item assignment")
+    assert "accord" not in trace.replace("my_handlers", "")  # the user's frames only

@@ -113,3 +113,20 @@ def test_a_live_report_says_why_it_has_no_reproducer() -> None:
     stopped = Report(1, "s.yaml", [], metrics, error="connection lost")
     assert stopped.exit_code == 2 and not stopped.ok
     assert "STOPPED: connection lost" in stopped.text()
+
+
+def test_same_seed_gives_the_same_bytes_across_processes() -> None:
+    """Two processes with different string-hash seeds: nothing may depend on set order."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for hash_seed in ("1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-m", "accord", "sim", "run", "scenarios/shop.yaml",
+             "--events", "2000", "--format", "json"], cwd=REPO, capture_output=True,
+            text=True, timeout=600, env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1]

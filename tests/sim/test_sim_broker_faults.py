@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from accord.sim.scenario import ScenarioError
 from accord.sim.simulation import Simulation, load_repro
 from tests.sim.sim_support import REPO, flow_scenario, registry, scenario
 
@@ -86,7 +83,9 @@ def test_lost_writes_break_what_is_rebuilt_from_the_log(tmp_path: Path) -> None:
     _assert_shrunk(fails, tmp_path, "replay-equals-live", "lost-writes")
 
 
-def test_broker_faults_are_refused_on_a_real_engine() -> None:
+def test_broker_faults_are_left_out_on_a_real_engine_and_the_report_says_so() -> None:
     spec = scenario(_consumer(REMEMBERS), faults={"leader_loss": {"p": 0.1, "for": "1s"}})
-    with pytest.raises(ScenarioError, match="run without --broker"):
-        Simulation(spec, registry=registry(), base=REPO, broker="nats://127.0.0.1:1")
+    sim = Simulation(spec, registry=registry(), base=REPO, broker="nats://127.0.0.1:1")
+    assert sim.scenario.faults.leader_loss == (0.0, 0)
+    assert sim.not_injected == {"fault leader_loss": "broker-side faults are injected into "
+                                                     "the embedded broker only"}

@@ -34,6 +34,7 @@ from accord.sim.context import Context, State
 from accord.sim.envelopes import encode
 from accord.sim.faults import Faults
 from accord.sim.generators import SimEvent
+from accord.sim.handler_errors import HandlerErrors
 from accord.sim.lifecycles import Lifecycles
 from accord.sim.live import LiveTarget, LogEntry
 from accord.sim.scenario import ConsumerSpec, Scenario, topic_of
@@ -57,10 +58,15 @@ class Violation:
     message: str
     event: str | None = None
     group: str | None = None
+    detail: str | None = None
+    """More than a line can say: a handler error's traceback (the user's frames)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"invariant": self.invariant, "message": self.message, "event": self.event,
-                "group": self.group}
+        out = {"invariant": self.invariant, "message": self.message, "event": self.event,
+               "group": self.group}
+        if self.detail is not None:
+            out["traceback"] = self.detail
+        return out
 
 
 @dataclass(slots=True)
@@ -220,7 +226,7 @@ class Engine:
             self.replays = {c.group: State() for c in scenario.consumers if replayed(c)}
         self._last: dict[str, dict[tuple[str, str], int]] = {c.group: {}
                                                               for c in scenario.consumers}
-        self._raised: set[tuple[str, str]] = set()
+        self.handler_errors = HandlerErrors()
         self._busy_until: int | None = None
         self._acks: list[tuple[int, int, Message]] = []
         self._n = 0
@@ -301,11 +307,11 @@ class Engine:
                                        max_in_flight=500, mode=c.mode)  # type: ignore[arg-type]
 
     def violate(self, invariant: str, message: str, event: str | None = None,
-                group: str | None = None) -> None:
+                group: str | None = None, detail: str | None = None) -> None:
         n = self._counts.get(invariant, 0)
         self._counts[invariant] = n + 1
         if n < MAX_VIOLATIONS_PER_KIND:
-            self.violations.append(Violation(invariant, message, event, group))
+            self.violations.append(Violation(invariant, message, event, group, detail))
 
     def _envelope(self, event: str) -> Contract | None:
         if event not in self._enveloped:
@@ -479,17 +485,15 @@ class Engine:
             c.handler(payload, ctx)
         except Exception as exc:  # the handler's bug is the finding, not ours
             error = f"{type(exc).__name__}: {exc}"
-            if (group, meta.id) not in self._raised:
-                self._raised.add((group, meta.id))
-                self.violate("valid-accepted", f"{c.handler_name} raised {error} on a valid "
-                             f"{meta.event} v{meta.version} (key {meta.key!r})", meta.id, group)
+            self.handler_errors.note(group, c.handler_name, exc,
+                                     f"{meta.event} v{meta.version}", meta.id, meta.key,
+                                     d.attempt)
             with contextlib.suppress(BrokerError):
                 self._last_attempt(c, d)
                 d.nack(delay_ms=c.retry_delay_ms, error=error)
             return True
         if first:
             pending.discard(meta.id)
-            self._raised.discard((group, meta.id))
             self.handled[group] += 1
             if meta.flow >= 0 and meta.key is not None and self.lifecycles.active:
                 self.lifecycles.handled(group, meta.flow, meta.key, meta.step, meta.terminal,
@@ -715,7 +719,6 @@ class Engine:
             if meta is None or dl.group not in self.pending:
                 continue
             self.pending[dl.group].discard(meta.id)
-            self._raised.discard((dl.group, meta.id))
             self.dead[dl.group].append(meta.id)
             if meta.valid:
                 self.dead_valid_count[dl.group] += 1
@@ -762,6 +765,8 @@ class Engine:
             final = self.target.metrics(self.now, last_known=True)
             log, engine = self.target.read_log, self.target.url
             unchecked = self.target.unchecked(self.s.invariants)
+        for found, message in self.handler_errors.messages():
+            self.violate("valid-accepted", message, found.ident, found.group, found.traceback)
         records = self.records
         bad = {m.id for m in records.values() if not m.valid}  # unsettled ones are still here
         invalid = {group: sorted(ids & bad) for group, ids in self.pending.items()}

@@ -166,6 +166,8 @@ class Report:
                 where = " ".join(x for x in (v.group and f"[{v.group}]",
                                              v.event and f"event {v.event}") if x)
                 lines.append(f"  {v.invariant}: {v.message}" + (f" ({where})" if where else ""))
+                if v.detail:
+                    lines.extend("      " + line for line in v.detail.splitlines()[-12:])
             if self.repro:
                 assert self.shrunk is not None
                 lines.append(f"reproducer: {self.repro} ({self.shrunk[0]} events, "

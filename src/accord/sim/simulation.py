@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -75,10 +76,20 @@ class Simulation:
         self.keep_log = keep_log
         self.flow_faults: dict[str, int] = {}
         """Faults of the flows (missing and out-of-order steps) of the last events drawn."""
+        self.not_injected: dict[str, str] = {}
+        """Faults a real engine's run leaves out, and why (the report says so)."""
         if self.broker is not None and self.scenario.faults.broker_side:
-            raise ScenarioError("leader_loss, lost_writes, producer_retry and slow_consumer "
-                                "are injected into the embedded broker; run without --broker",
-                                Location(self.scenario.file))
+            # They are made inside the embedded broker; an engine's own faults are its own.
+            spec = self.scenario.faults
+            self.not_injected = {f"fault {name}": "broker-side faults are injected into the "
+                                 "embedded broker only" for name, (p, _) in (
+                                     ("leader_loss", spec.leader_loss),
+                                     ("lost_writes", spec.lost_writes),
+                                     ("producer_retry", spec.producer_retry),
+                                     ("slow_consumer", spec.slow_consumer)) if p}
+            self.scenario = replace(self.scenario, faults=replace(
+                spec, leader_loss=(0.0, 0), lost_writes=(0.0, 0), producer_retry=(0.0, 0),
+                slow_consumer=(0.0, 0)))
         self.costs: dict[str, float] = {}
         """CPU seconds of the invariants that run the scenario again (``idempotent``)."""
 
@@ -164,7 +175,8 @@ class Simulation:
         lowered = [v for v in violations if v.invariant in self.scenario.warn]
         violations = [v for v in violations if v.invariant not in self.scenario.warn]
         report = Report(self.scenario.seed, self.scenario.file, violations, metrics,
-                        outcome.injected, unchecked=outcome.unchecked, error=outcome.error,
+                        outcome.injected, unchecked={**outcome.unchecked, **self.not_injected},
+                        error=outcome.error,
                         warnings=lowered, checked=tuple(self.scenario.invariants))
         report.series = {"lag": outcome.lag_series, "latency": outcome.latency_series}
         # An invariant first; failing that, an SLO breach is shrunk the same way.
