@@ -104,6 +104,9 @@ class Report:
     error: str | None = None  # a real engine failed mid-run: the figures are partial
     warnings: list[Violation] = field(default_factory=list)  # lowered with `warn:`
     checked: tuple[str, ...] = ()  # the invariants this run checked
+    costs: dict[str, float] = field(default_factory=dict, repr=False)
+    """CPU seconds of the invariants that run the scenario's events again (a second run for
+    ``idempotent``, the replay of ``replay-equals-live``); text only, not in the JSON."""
 
     @property
     def ok(self) -> bool:
@@ -148,6 +151,12 @@ class Report:
         if wall_s is not None and cpu_s is not None:
             rate = m["events"] / wall_s if wall_s else 0.0
             lines.append(f"  wall {wall_s:.2f} s, CPU {cpu_s:.2f} s ({rate:,.0f} events/s wall)")
+            spent = {k: v for k, v in self.costs.items() if v > 0}
+            if spent:
+                run = max(cpu_s - sum(spent.values()), 1e-9)
+                lines.append(f"  CPU of the run {run:.2f} s ({m['events'] / run:,.0f} events/s), "
+                             "of invariants that go over the events again: " + ", ".join(
+                                 f"{k} {v:.2f} s" for k, v in sorted(spent.items())))
         for name, why in self.unchecked.items():
             lines.append(f"  not checked here: {name} ({why})")
         if self.error is not None:

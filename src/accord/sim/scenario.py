@@ -104,6 +104,13 @@ class ConsumerSpec:
     as_class: bool = False
     as_envelope: bool = False
 
+    @property
+    def reads_only(self) -> bool:
+        """A built-in model: it reads a payload and never changes it, so one parse of a
+        record serves every delivery of it."""
+        return self.handler_name.startswith("model:") and not (self.as_class or
+                                                                self.as_envelope)
+
 
 @dataclass(frozen=True)
 class FaultSpec:

@@ -178,6 +178,7 @@ class Simulation:
                         outcome.injected, unchecked={**outcome.unchecked, **self.not_injected},
                         error=outcome.error,
                         warnings=lowered, checked=tuple(self.scenario.invariants))
+        report.costs = {"replay-equals-live": outcome.replay_cpu, **self.costs}
         report.series = {"lag": outcome.lag_series, "latency": outcome.latency_series}
         # An invariant first; failing that, an SLO breach is shrunk the same way.
         broken = [v for v in violations if not v.invariant.startswith("slo:")] or violations

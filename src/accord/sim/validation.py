@@ -24,6 +24,8 @@ from accord.validation import validator as validator_for_schema
 from accord.validation.validators import errors
 
 MEMO_LIMIT = 200_000
+PARSED_KEPT = 4_096
+"""Records' payloads parsed for the built-in models, kept until this many (then dropped)."""
 # Keywords that relate one property to another (or to the whole object). Without them at
 # the root, an object is valid exactly when each property is valid on its own and the
 # rest of the object is: so the partition key can be checked apart from the payload.
@@ -83,6 +85,7 @@ class Validators:
         self._memo: dict[tuple[str, int, str], bool] = {}
         self._why: dict[tuple[str, int, str], str] = {}
         self._split: dict[tuple[str, int, str], Any] = {}
+        self._parsed: dict[bytes, Any] = {}
 
     def _enveloped(self, event: str) -> Contract | None:
         contract = self.registry.get(event)
@@ -99,6 +102,19 @@ class Validators:
             return parse(data, headers).data
         except CloudEventError:
             return None
+
+    def parsed(self, event: str, data: bytes) -> Any:
+        """A plain JSON record's payload parsed once and shared: for the built-in models,
+        which only read it (a handler gets its own, from `decode`). None when the event
+        travels in an envelope."""
+        if self._enveloped(event) is not None:
+            return None
+        found = self._parsed.get(data)
+        if found is None:
+            if len(self._parsed) >= PARSED_KEPT:
+                self._parsed.clear()
+            found = self._parsed[data] = json.loads(data)
+        return found
 
     def decode(self, event: str, version: int, data: bytes, as_class: bool,
                headers: Mapping[str, Any] | None = None, as_envelope: bool = False) -> Any:
