@@ -251,8 +251,11 @@ def sim_group() -> None:
 @click.option("--broker", default="embedded", show_default=True, metavar="URL",
               help="Run on a real engine in real time: nats://HOST:PORT or "
               "redis://HOST:PORT/DB.")
+@click.option("--keep-log", is_flag=True,
+              help="Keep every record and event of the run (memory grows with it); by "
+              "default a run keeps summaries.")
 def sim_run(scenario: str | None, seed: int | None, events: int | None, fmt: str,
-            repro: str | None, html: str | None, broker: str) -> int:
+            repro: str | None, html: str | None, broker: str, keep_log: bool) -> int:
     """Run SCENARIO (default: scenarios/shop.yaml); exit 1 on a broken invariant or SLO,
     with a shrunk reproducer.
 
@@ -261,7 +264,7 @@ def sim_run(scenario: str | None, seed: int | None, events: int | None, fmt: str
     """
     from accord.commands import sim
 
-    return sim.run(scenario, seed, events, fmt, repro, html, broker)
+    return sim.run(scenario, seed, events, fmt, repro, html, broker, keep_log)
 
 
 @sim_group.command("replay")

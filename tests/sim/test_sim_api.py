@@ -130,3 +130,22 @@ def test_same_seed_gives_the_same_bytes_across_processes() -> None:
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
         outputs.append(result.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_a_run_keeps_summaries_unless_asked_to_keep_the_log() -> None:
+    from accord.sim.engine import Engine
+    from accord.sim.faults import Faults
+    from accord.sim.generators import generate
+
+    sim = Simulation(scenario({"service": "analytics", "group": "analytics",
+                               "model": "projection"}, events=3000),
+                     registry=registry(), base=REPO)
+    s = sim.scenario
+    lean = Engine(s, generate(s, sim.validators), Faults(s.faults, s.seed),
+                  sim.validators).run()
+    kept = Engine(s, generate(s, sim.validators), Faults(s.faults, s.seed), sim.validators,
+                  keep_log=True).run()
+    assert lean.published == kept.published == 3000
+    assert len(kept.records) == 3000 and len(kept.events) == 3000
+    assert len(lean.records) < 300 and lean.events == []  # what was still in flight
+    assert lean.handled == kept.handled and not any(lean.pending.values())

@@ -50,7 +50,8 @@ DEFAULT_SCENARIO = "scenarios/shop.yaml"
 
 
 def run(scenario: str | None, seed: int | None, events: int | None, fmt: str,
-        repro: str | None, html: str | None = None, broker: str = "embedded") -> int:
+        repro: str | None, html: str | None = None, broker: str = "embedded",
+        keep_log: bool = False) -> int:
     if scenario is None:
         if not Path(DEFAULT_SCENARIO).is_file():
             raise UsageError(f"no scenario given, and no {DEFAULT_SCENARIO} here: give a "
@@ -58,7 +59,7 @@ def run(scenario: str | None, seed: int | None, events: int | None, fmt: str,
                              "site/docs/simulator.md shows one)")
         scenario = DEFAULT_SCENARIO
     wall, cpu = time.perf_counter(), time.process_time()
-    sim = Simulation(scenario, seed=seed, events=events, broker=broker)
+    sim = Simulation(scenario, seed=seed, events=events, broker=broker, keep_log=keep_log)
     target = repro or str(Path(scenario).with_suffix("")) + ".repro.yaml"
     count = sim.scenario.events or 0
     # Real time is slow time: a run on an engine always shows where it is.
