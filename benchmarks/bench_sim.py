@@ -1,24 +1,26 @@
-"""The simulator: events/s of a 100,000-event scenario, and the time to shrink a failure.
+"""The simulator: the tour's own scenario at 10x and 100x its size, and the time to shrink.
 
     .venv/bin/python benchmarks/bench_sim.py      (or: benchmarks/run.py --only sim)
 
-1. `benchmarks/sim_100k.yaml`: 100,000 producer events (OrderPlaced v1/v2 with 1% poison,
-   PaymentAuthorized), every one validated with the compiled validators, faults on
-   (duplicates, crashes, late acks), three consumer groups, follow-up OrderPaid events
-   published and validated. The whole run is timed: generation, the loop, invariants.
+1. `scenarios/shop.yaml` (the tour's scenario: its handlers, the CQRS projection, CDC, an
+   order lifecycle flow, duplicates, crashes, late acks, producer retries, slow
+   consumers, every invariant including idempotent and replay-equals-live) through
+   `accord sim run --events N`, each size in a fresh process, at 10,000, 100,000 and
+   1,000,000 events (ACCORD_SIM_SIZES=10000,100000 for fewer). Measured per size: the
+   process's CPU and peak memory (wait4), the run's own CPU as the report prints it, and
+   the CPU of the invariants that go over the events again. The baseline is the smallest
+   size of the same run: the rate should hold as the run grows (issue 17: within 20%).
    Target: 20,000 events/s.
 2. The non-idempotent handler of the tests (`examples.sim_handlers.broken:revenue_total`,
    200 events, duplicates at 5%): the time to find, shrink and write the reproducer.
-
-CPU time (process_time) is reported next to wall time: the machine is shared.
-ACCORD_SIM_EVENTS overrides the event count of the first (for a quick look).
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import platform
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,25 +40,49 @@ def _timed(fn: Callable[[], T]) -> tuple[T, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+_RUN = re.compile(r"CPU of the run ([\d.]+) s \(([\d,]+) events/s\)")
+_SPENT = re.compile(r"(idempotent|replay-equals-live) ([\d.]+) s")
+
+
+def shop(events: int) -> dict[str, float]:
+    """One `accord sim run scenarios/shop.yaml --events N` in its own process."""
+    with subprocess.Popen([sys.executable, "-m", "accord", "sim", "run",
+                           "scenarios/shop.yaml", "--events", str(events)],
+                          cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as child:
+        out = child.stdout.read() if child.stdout else ""
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    found = _RUN.search(out)
+    if child.returncode != 0 or found is None:
+        raise SystemExit(f"shop.yaml at {events:,} events failed:\n{out[-3000:]}")
+    spent = {name: float(v) for name, v in _SPENT.findall(out)}
+    return {"cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+            "run_cpu": float(found.group(1)), "rate": events / float(found.group(1)),
+            "idempotent": spent.get("idempotent", 0.0),
+            "replay": spent.get("replay-equals-live", 0.0)}
+
+
 def main() -> None:
     sys.path.insert(0, str(REPO / "src"))
     from accord.registry import load_registry
     from accord.sim import Simulation
 
     registry = load_registry(str(REPO / "contracts"))
-    # As `accord` itself runs (cli.main): fewer full collections over long-lived objects.
-    gc.set_threshold(100_000, 50, 1_000)
-    events = int(os.environ.get("ACCORD_SIM_EVENTS", "100000"))
+    sizes = [int(n) for n in os.environ.get("ACCORD_SIM_SIZES",
+                                            "10000,100000,1000000").split(",")]
     print(f"python {platform.python_version()} on {platform.machine()}")
-
-    sim = Simulation(HERE / "sim_100k.yaml", events=events, registry=registry, base=REPO)
-    report, wall, cpu = _timed(sim.run)
-    m = report.metrics
-    print(f"scenario: {m['events']:,} events, {m['published']:,} records "
-          f"({m['follow_ups']:,} follow-ups), faults {m['faults']}, "
-          f"ok={report.ok}")
-    print(f"  wall {wall:.2f} s -> {events / wall:,.0f} events/s; "
-          f"CPU {cpu:.2f} s -> {events / cpu:,.0f} events/s (target {TARGET:,.0f})")
+    print("| events | process CPU | peak memory | run CPU | events/s (run CPU) | vs smallest "
+          "| idempotent CPU | replay CPU |")
+    print("|---|---|---|---|---|---|---|---|")
+    first = None
+    for n in sizes:
+        r = shop(n)
+        first = first or r["rate"]
+        print(f"| {n:,} | {r['cpu']:.1f} s | {r['rss_mb']:.0f} MB | {r['run_cpu']:.1f} s | "
+              f"{r['rate']:,.0f} | {r['rate'] / first:.2f}x | {r['idempotent']:.1f} s | "
+              f"{r['replay']:.1f} s |", flush=True)
+    print(f"target: {TARGET:,.0f} events/s of run CPU at every size, within 20% of each other")
 
     scenario = {
         "seed": 3, "events": 200,

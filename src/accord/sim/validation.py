@@ -23,8 +23,8 @@ from accord.registry.model import Contract
 from accord.validation import validator as validator_for_schema
 from accord.validation.validators import errors
 
-MEMO_LIMIT = 200_000
-PARSED_KEPT = 4_096
+MEMO_LIMIT = 20_000
+PARSED_KEPT = 1_024
 """Records' payloads parsed for the built-in models, kept until this many (then dropped)."""
 # Keywords that relate one property to another (or to the whole object). Without them at
 # the root, an object is valid exactly when each property is valid on its own and the
