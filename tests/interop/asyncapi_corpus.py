@@ -46,18 +46,21 @@ class Outcome:
     lint_detail: str = ""
 
 
-def run(path: Path, into: Path) -> Outcome:
+def run(path: Path, into: Path, cwd: Path | None = None) -> Outcome:
+    """Import ``path`` into ``into`` from ``cwd`` (default: the corpus version's folder)."""
     err, out = io.StringIO(), io.StringIO()
-    cwd = os.getcwd()
+    here = os.getcwd()
+    folder = cwd if cwd is not None else CORPUS / path.relative_to(CORPUS).parts[0]
     try:
         # As a user would run it: from the folder that holds the documents, so that a
         # `$ref` to `../common/…` stays inside the folder the import reads.
-        os.chdir(CORPUS / path.relative_to(CORPUS).parts[0])
+        os.chdir(folder)
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             code = main(["import", "asyncapi", str(path), "--into", str(into.resolve())])
     finally:
-        os.chdir(cwd)
-    outcome = Outcome(str(path.relative_to(CORPUS)), code, err.getvalue(), into)
+        os.chdir(here)
+    name = str(path.relative_to(CORPUS)) if path.is_relative_to(CORPUS) else path.name
+    outcome = Outcome(name, code, err.getvalue(), into)
     if code != 0 and not into.exists():
         return outcome
     try:

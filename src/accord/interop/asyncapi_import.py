@@ -426,10 +426,12 @@ def _identity(imp: _Importer, message: _Message, payload: JSON) -> tuple[str, in
         event = str(body["x-accord-event"])
         return event, int(body.get("x-accord-version", 1)), event
     raw = str(body.get("name") or message.key)
-    if ":" in raw and isinstance(payload, dict) and isinstance(payload.get("$ref"), str):
-        raw = payload["$ref"].rpartition("/")[2]  # FastStream names messages by handler
-    elif ":" in raw:
-        raw = raw.split(":")[1]
+    handler = _faststream_handler(message)
+    if handler is not None:
+        # FastStream names a message after its channel and handler; the event is the
+        # payload's model (its schema's name), else the handler.
+        ref = payload.get("$ref") if isinstance(payload, dict) else None
+        raw = ref.rpartition("/")[2] if isinstance(ref, str) else handler
     original = raw
     number = 1
     match = _VERSIONED.match(raw)
@@ -439,6 +441,17 @@ def _identity(imp: _Importer, message: _Message, payload: JSON) -> tuple[str, in
         raw = f"{raw}_{message.variant}"
     domain = imp.domain or _snake(re.split(r"[./:_-]", message.address)[0])
     return f"{_snake(domain)}.{_pascal(raw)}", number, original
+
+
+def _faststream_handler(message: _Message) -> str | None:
+    """The handler a FastStream document names this message after, or None when the
+    document is not FastStream's: FastStream keys a channel ``<address>:<Handler>`` and its
+    messages ``<address>:<Handler>:<Message>`` (``Publisher`` for a publisher)."""
+    channel, address = message.channel_id, message.address
+    if not channel.startswith(f"{address}:") or not message.key.startswith(f"{channel}:"):
+        return None
+    handler = channel[len(address) + 1:]
+    return handler if handler and ":" not in handler else None
 
 
 def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any],
