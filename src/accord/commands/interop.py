@@ -10,8 +10,9 @@ import click
 from accord.commands.common import display, open_workspace
 from accord.errors import AccordError, Location, UsageError
 from accord.interop.asyncapi_export import export_asyncapi
-from accord.interop.asyncapi_import import import_asyncapi, note_invalid_examples
+from accord.interop.asyncapi_import import ImportError_, import_asyncapi, note_invalid_examples
 from accord.interop.asyncapi_refs import bundle
+from accord.interop.asyncapi_verify import verified
 from accord.registry import load_registry
 from accord.registry.confine import inside, write_inside
 from accord.registry.yamlio import dump_yaml, load_json_document, load_yaml_file
@@ -54,6 +55,16 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
         # A shape the importer does not expect (`channels: {c: 5}`): bad input, not a crash.
         raise UsageError(f"not a well-formed AsyncAPI document: {type(exc).__name__}: {exc} "
                          "(an object is expected where a value of another type is)",
+                         Location(file)) from None
+    # What is written must load: a contract that would keep the registry from loading is
+    # left out and named; an error in no contract is the importer's bug, never a success.
+    try:
+        result, _ = verified(result)
+    except ImportError_:
+        raise
+    except AccordError as exc:
+        raise UsageError(f"the imported registry does not load (please report this "
+                         f"importer bug with the document): {exc.message}",
                          Location(file)) from None
     root = Path(into) if into else open_workspace_root()
     # Every target is checked before anything is written: inside --into once symlinks are

@@ -18,6 +18,7 @@ from typing import Any
 
 from accord.errors import AccordError, Location
 from accord.governance.rules.base import walk
+from accord.governance.rules.metadata import snake
 from accord.governance.rules.schemas import UNICODE_CLASSES as _UNICODE_CLASSES
 from accord.governance.rules.schemas import undeclared_required
 from accord.interop.avro import NOTE as AVRO_NOTE
@@ -46,8 +47,9 @@ def _pascal(text: str) -> str:
 
 
 def _snake(text: str) -> str:
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "events"
+    """The event-name rule's snake_case (``CRUDTopic`` -> ``crud_topic``), then anything
+    not a letter or digit as ``_``: the file a contract lives in is the one lint expects."""
+    return re.sub(r"[^a-z0-9]+", "_", snake(text)).strip("_") or "events"
 
 
 def _kebab(text: str) -> str:
@@ -605,6 +607,10 @@ def _suppress_wire_names(contract: dict[str, Any], schema: JSON) -> None:
         contract.pop("x-accord-ignore")
 
 
+_SCHEMA_OBJECT_KEYWORDS = ("discriminator", "externalDocs")
+"""Keywords AsyncAPI's Schema Object has beyond JSON Schema."""
+
+
 def _schema_suppressions(schema: JSON) -> list[str]:
     """The conventions a third-party schema breaks as written (camelCase names, Python-
     ambiguous pattern classes, required names another composition declares): suppressed
@@ -618,6 +624,10 @@ def _schema_suppressions(schema: JSON) -> list[str]:
         p for node in nodes for p in (node.get("patternProperties") or {})]
     if any(isinstance(p, str) and _UNICODE_CLASSES.search(p) for p in patterns):
         found.append("portable-pattern")
+    # AsyncAPI's Schema Object adds keywords JSON Schema does not have; they stay as
+    # annotations (validation ignores them), the rule about unknown keywords is suppressed.
+    if any(k in node for node in nodes for k in _SCHEMA_OBJECT_KEYWORDS):
+        found.append("unknown-keyword")
     # The rule itself decides (it follows allOf composition): suppressed only where it fires.
     if next(undeclared_required(schema), None) is not None:
         found.append("required-declared")
