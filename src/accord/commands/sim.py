@@ -22,6 +22,8 @@ def _show(report: Report, fmt: str, wall: float, cpu: float, html: str | None = 
         from accord.sim.html import write_html
 
         write_html(Path(html), report)
+        # On stderr: with --format json, stdout stays one JSON document.
+        click.echo(f"html report: {html}", err=True)
     if fmt == "json":
         click.echo(report.json_text())
     else:
