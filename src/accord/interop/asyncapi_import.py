@@ -169,12 +169,15 @@ class _Importer:
 
     def _v2(self) -> dict[str, _Message]:
         # AsyncAPI 2.x speaks from the client's side: `publish` means the application
-        # receives, `subscribe` means it sends. FastStream's generator speaks from the
-        # application's side instead (a handler is a `subscribe`); its documents are
-        # recognised by their `<topic>:Publisher` channel names.
+        # receives, `subscribe` means it sends. FastStream's documents are recognised by
+        # their `<topic>:Publisher` channel names; older FastStream releases spoke from the
+        # application's side (a publisher under `publish`, a handler under `subscribe`),
+        # FastStream 0.7 speaks as the spec does: the publisher channel's verb tells which.
         channels = self.doc.get("channels", {})
-        faststream = any(str(key).endswith(":Publisher") for key in channels)
-        roles_by_verb = (("subscribe", "consumers"), ("publish", "producers")) if faststream \
+        publishers = [c for key, c in channels.items() if str(key).endswith(":Publisher")]
+        faststream = bool(publishers)
+        inverted = any(isinstance(c, dict) and "publish" in c for c in publishers)
+        roles_by_verb = (("subscribe", "consumers"), ("publish", "producers")) if inverted \
             else (("subscribe", "producers"), ("publish", "consumers"))
         found: dict[str, _Message] = {}
         for key, channel in channels.items():
