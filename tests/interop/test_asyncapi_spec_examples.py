@@ -10,6 +10,7 @@ as the importer grows (issue 15 asks for 95%).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,58 @@ def test_imported_registries_build_their_docs_site(outcomes: dict[Path, Outcome]
         built += 1
         shutil.rmtree(project)
     assert built == 66
+
+
+def _enums(node: object, out: set[str], skip: tuple[str, ...] = ("bindings",)) -> set[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("enum"), list):
+            out.update(json.dumps(v, sort_keys=True) for v in node["enum"])
+        for key, value in node.items():
+            if key not in skip:
+                _enums(value, out, skip)
+    elif isinstance(node, list):
+        for value in node:
+            _enums(value, out, skip)
+    return out
+
+
+def test_nothing_of_a_document_is_lost(outcomes: dict[Path, Outcome]) -> None:
+    """Every channel address, every message (on a channel or only in components) and every
+    enum value of the messages' payloads and headers is in the imported registry (what
+    protocol bindings say is not a contract's, and is not imported)."""
+    from accord.interop.asyncapi_refs import bundle
+    from accord.registry import load_registry
+    from accord.registry.yamlio import load_json_document, load_yaml_file
+
+    checked = 0
+    for path in DOCUMENTS:
+        outcome = outcomes[path]
+        if outcome.exit_code != 0:
+            continue
+        reader = load_json_document if path.suffix == ".json" else load_yaml_file
+        document, source = reader(path, str(path))
+        document = bundle(document, path, CORPUS / path.relative_to(CORPUS).parts[0], source)
+        registry = load_registry(outcome.into)
+        channels = {c.channel for c in registry.contracts}
+        for key, channel in (document.get("channels") or {}).items():
+            if not isinstance(channel, dict) or not (
+                    channel.get("messages") or channel.get("publish") or
+                    channel.get("subscribe")):
+                continue
+            address = channel.get("address", key) if document["asyncapi"].startswith("3") \
+                else key
+            if address is not None:
+                assert address in channels or any(
+                    c.channel and c.channel.startswith(str(address)) for c in
+                    registry.contracts), (outcome.document, address)
+        versions = sum(len(c.versions) for c in registry.contracts)
+        messages = (document.get("components") or {}).get("messages") or {}
+        assert versions >= len(messages), (outcome.document, versions, len(messages))
+        written = set()
+        for file in outcome.into.rglob("*.yaml"):
+            _enums(load_yaml_file(file, str(file))[0], written)
+        wanted = _enums(document.get("components", {}), set(),
+                        ("bindings", "operationTraits", "securitySchemes", "servers"))
+        assert wanted <= written, (outcome.document, sorted(wanted - written)[:5])
+        checked += 1
+    assert checked == 66

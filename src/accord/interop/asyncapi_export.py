@@ -77,8 +77,9 @@ def _extensions(contract: Contract, version: ContractVersion) -> dict[str, Any]:
         ext["x-accord-extensions"] = extra
     if contract.ignore:
         ext["x-accord-ignore"] = sorted(contract.ignore)
-    if version.extensions:
-        ext["x-accord-version-extensions"] = dict(version.extensions)
+    rest = {k: v for k, v in version.extensions.items() if k != "x-accord-headers"}
+    if rest:
+        ext["x-accord-version-extensions"] = rest
     return ext
 
 
@@ -129,6 +130,8 @@ def export_asyncapi(registry: Registry, *, service: str | None = None,
             if version.examples:
                 message["examples"] = [{"name": f"example-{i + 1}", "payload": example}
                                        for i, example in enumerate(version.examples)]
+            if isinstance(version.extensions.get("x-accord-headers"), dict):
+                message["headers"] = version.extensions["x-accord-headers"]
             message.update(_extensions(contract, version))
             messages[mid] = message
             channel["messages"][mid] = {"$ref": f"#/components/messages/{mid}"}

@@ -119,6 +119,7 @@ class _Importer:
         if not isinstance(self.doc.get("channels", {}), dict):
             raise self.fail("channels must be a mapping", "/channels")
         found = self._v3() if version.startswith("3.") else self._v2()
+        self._unplaced(found)
         if not found:
             raise self.fail("the document has no messages to import", "/channels")
         out = []
@@ -131,6 +132,20 @@ class _Importer:
                     out.append(_Message(message.key, message.body, address, message.pointer,
                                         cid, [], cid))
         return out
+
+    def _unplaced(self, found: dict[str, _Message]) -> None:
+        """Component messages no channel uses are events too: nothing of the document is
+        lost. They have no address; their contract says so, and its channel is its name."""
+        reached = {m.pointer for m in found.values()}
+        messages = (self.doc.get("components") or {}).get("messages") or {}
+        for key, body in messages.items() if isinstance(messages, dict) else ():
+            pointer = f"/components/messages/{_esc(str(key))}"
+            if pointer in reached:
+                continue
+            resolved, rpointer = self.resolve(body, pointer)
+            if rpointer in reached or not isinstance(resolved, dict):
+                continue
+            found[rpointer] = _Message(str(key), resolved, "", rpointer)
 
     def _v3(self) -> dict[str, _Message]:
         found: dict[str, _Message] = {}
@@ -444,8 +459,22 @@ def _identity(imp: _Importer, message: _Message, payload: JSON) -> tuple[str, in
         raw, number = match.group("name"), int(match.group("n"))
     if message.variant:  # the same message on several channels: one event per channel
         raw = f"{raw}_{message.variant}"
-    domain = imp.domain or _snake(re.split(r"[./:_-]", message.address)[0])
+    domain = imp.domain or _snake(re.split(r"[./:_-]", message.address)[0] if message.address
+                                  else str(imp.doc.get("info", {}).get("title", "")))
     return f"{_snake(domain)}.{_pascal(raw)}", number, original
+
+
+def _inline(imp: _Importer, node: JSON, pointer: str, seen: frozenset[str]) -> JSON:
+    """``node`` with every local ``$ref`` replaced by its target (a cycle keeps its ref)."""
+    if isinstance(node, list):
+        return [_inline(imp, item, f"{pointer}/{i}", seen) for i, item in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
+        target, at = imp.resolve({"$ref": ref}, pointer)
+        return _inline(imp, target, at, seen | {ref})
+    return {k: _inline(imp, v, f"{pointer}/{_esc(str(k))}", seen) for k, v in node.items()}
 
 
 def _faststream_handler(message: _Message) -> str | None:
@@ -510,6 +539,12 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
                 and "payload" in e]
     if examples:
         version["examples"] = examples
+    if isinstance(body.get("headers"), dict):
+        # Not part of a contract's schema, but not lost: kept whole on the version, and the
+        # exporter writes them back as the message's headers.
+        version["x-accord-headers"] = _inline(imp, body["headers"],
+                                              f"/components/messages/{_esc(message.key)}"
+                                              "/headers", frozenset())
     version.update(body.get("x-accord-version-extensions") or {})
     contract["versions"][str(number)] = version
     if "x-accord-event" not in body:
@@ -574,7 +609,11 @@ def _contract_head(imp: _Importer, message: _Message, event: str, name: str) -> 
     contact = info.get("contact") if isinstance(info.get("contact"), dict) else {}
     contract["owner"] = body.get("x-accord-owner") or imp.owner or contact.get("name") or \
         f"team-{_kebab(str(info.get('title', 'unknown')))}"
-    contract["channel"] = message.address
+    if message.address:
+        contract["channel"] = message.address
+    else:
+        contract["x-accord-note"] = ("on no channel in the AsyncAPI document (a component "
+                                     "message no channel uses)")
     if body.get("x-accord-key"):
         contract["key"] = body["x-accord-key"]
     if body.get("x-accord-compatibility"):
