@@ -282,6 +282,11 @@ def generate(scenario: Scenario, validators: Validators,
                for p in scenario.producers]
     flows = [_Flow(f, i, scenario, validators, {} if injected is None else injected)
              for i, f in enumerate(scenario.flows)]
+    return _merged(scenario, sources, flows)
+
+
+def _merged(scenario: Scenario, sources: list[_Source], flows: list[_Flow]
+            ) -> Iterator[SimEvent]:
     rates = [s.spec.per_ms for s in sources] + [f.spec.per_ms for f in flows]
     # Each producer (and each flow's entity starts) ticks at its own rate; a heap merges
     # them by time, then producer order. Flows' due steps come from their own heaps.

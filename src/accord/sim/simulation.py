@@ -91,6 +91,7 @@ class Simulation:
                 spec, leader_loss=(0.0, 0), lost_writes=(0.0, 0), producer_retry=(0.0, 0),
                 slow_consumer=(0.0, 0)))
         self.costs: dict[str, float] = {}
+        self.run_cpu = 0.0
         """CPU seconds of the invariants that run the scenario again (``idempotent``)."""
 
     def events(self) -> list[SimEvent]:
@@ -114,9 +115,13 @@ class Simulation:
                  ) -> tuple[Outcome, list[Violation]]:
         """A run and its invariants; ``events`` None streams them (and the baseline)."""
         s = self.scenario
-        outcome = Engine(s, self.stream() if events is None else events,
+        stream = self.stream() if events is None else events  # pools drawn here: set-up
+        started = time.process_time()
+        outcome = Engine(s, stream,
                          Faults(s.faults, s.seed, schedule, record=record), self.validators,
                          progress=progress, target=target, keep_log=self.keep_log).run()
+        # The engine's own CPU: drawing and publishing the events, delivering, handling.
+        self.run_cpu = time.process_time() - started - outcome.replay_cpu
         if self.fixed_events is None:  # the flows' faults, decided as events were drawn
             for kind, n in self.flow_faults.items():
                 outcome.fault_counts[kind] = outcome.fault_counts.get(kind, 0) + n
@@ -179,6 +184,7 @@ class Simulation:
                         error=outcome.error,
                         warnings=lowered, checked=tuple(self.scenario.invariants))
         report.costs = {"replay-equals-live": outcome.replay_cpu, **self.costs}
+        report.run_cpu = self.run_cpu
         report.series = {"lag": outcome.lag_series, "latency": outcome.latency_series}
         # An invariant first; failing that, an SLO breach is shrunk the same way.
         broken = [v for v in violations if not v.invariant.startswith("slo:")] or violations
