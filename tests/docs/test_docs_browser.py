@@ -144,15 +144,31 @@ def visit(driver: Any, url: str) -> None:
     wait_for(lambda: driver.execute_script("return document.readyState") == "complete")
 
 
-def test_site_in_chromium(browser: Any, server: str) -> None:
+@pytest.fixture(params=["http", "file"])
+def site_url(request: pytest.FixtureRequest, server: str, probe_site: Path) -> str:
+    """The site served over HTTP, and opened from its folder as a file manager would."""
+    return server if request.param == "http" else probe_site.resolve().as_uri() + "/"
+
+
+def test_site_in_chromium(browser: Any, site_url: str) -> None:
     from selenium.webdriver.common.by import By
 
+    server = site_url
+    kind = "file" if server.startswith("file:") else "http"
     # Home page: counts and domains.
-    visit(browser, server)
+    visit(browser, server + "index.html")
     assert "Event catalog" in browser.title
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Domains" in body and "Recent changes" in body
-    shoot(browser, "home.png")
+    shoot(browser, f"home-{kind}.png")
+
+    # Navigation: a click lands on a page (not on a folder's listing).
+    link = wait_for(lambda: [a for a in browser.find_elements(By.CSS_SELECTOR, "nav a")
+                             if a.is_displayed() and a.text.strip() == "All events"])[0]
+    link.click()
+    wait_for(lambda: browser.current_url.endswith("events/index.html"))
+    assert browser.find_element(By.TAG_NAME, "h1").text.strip()
+    visit(browser, server + "index.html")
 
     # Search: type into the theme's search box, follow the hit to the event page.
     # On a wide window the header shows the search box itself: click into it and type.
@@ -160,14 +176,14 @@ def test_site_in_chromium(browser: Any, server: str) -> None:
                                                               "input.md-search__input")
                             if e.is_displayed()])[0]
     box.click()
-    box.send_keys("OrderPlaced")
+    box.send_keys("shipping_address")  # a field name, not the event's
     # Results re-render while the index loads: read the link's address, then follow it.
     hits = wait_for(lambda: [href for a in browser.find_elements(
         By.CSS_SELECTOR, ".md-search-result__item a, a.md-search-result__link")
-        if "events/orders/OrderPlaced/" in (href := a.get_attribute("href") or "")])
-    shoot(browser, "search.png")
+        if "events/orders/OrderPlaced.html" in (href := a.get_attribute("href") or "")])
+    shoot(browser, f"search-{kind}.png")
     browser.get(hits[0])
-    wait_for(lambda: "events/orders/OrderPlaced/" in browser.current_url)
+    wait_for(lambda: "events/orders/OrderPlaced.html" in browser.current_url)
 
     # Event page: facts, Mermaid flow graph as SVG, versions, changes.
     visit(browser, browser.current_url.split("#")[0])
@@ -180,20 +196,20 @@ def test_site_in_chromium(browser: Any, server: str) -> None:
     # Schemas and examples carry the theme's copy button (its class changed across versions).
     copy = "button.md-code__button[data-md-type=copy], button.md-clipboard"
     assert len(browser.find_elements(By.CSS_SELECTOR, copy)) >= 3
-    shoot(browser, "event-page.png")
+    shoot(browser, f"event-page-{kind}.png")
     assert not offsite_resources(browser, server)
 
     # Flow map.
-    visit(browser, server + "flow/")
+    visit(browser, server + "flow.html")
     wait_for(lambda: mermaid_svgs(browser) >= 1)
-    shoot(browser, "flow-map.png")
+    shoot(browser, f"flow-map-{kind}.png")
     assert not offsite_resources(browser, server)
 
     # The XSS probe: payloads show as text; nothing runs, nothing is injected.
-    visit(browser, server + "events/probe/XssProbed/")
+    visit(browser, server + "events/probe/XssProbed.html")
     wait_for(lambda: mermaid_svgs(browser) >= 1)
     time.sleep(0.5)  # let any injected onerror/onload handler have its chance
-    shoot(browser, "xss-probe.png")
+    shoot(browser, f"xss-probe-{kind}.png")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "<script>window.__accordXss('summary')</script>" in body
     assert "<script>window.__accordXss('description')</script>" in body

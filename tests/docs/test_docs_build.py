@@ -16,13 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_repository_site_builds_strict(tmp_path: Path) -> None:
     build_site(ROOT / "site" / "mkdocs.yml", tmp_path, strict=True)
-    event = tmp_path / "catalog" / "events" / "orders" / "OrderPlaced" / "index.html"
+    event = tmp_path / "catalog" / "events" / "orders" / "OrderPlaced.html"
     assert "orders.OrderPlaced" in event.read_text("utf-8")
-    assert (tmp_path / "catalog" / "flow" / "index.html").is_file()
-    assert (tmp_path / "change-kinds" / "index.html").is_file()
+    assert (tmp_path / "catalog" / "flow.html").is_file()
+    assert (tmp_path / "change-kinds.html").is_file()
     # Links inside generated HTML blocks are resolved like Markdown links.
     html = event.read_text("utf-8")
-    assert '<a href="../../../../change-kinds/#property-added">' in html
+    assert '<a href="../../../change-kinds.html#property-added">' in html
     assert '<p class="accord-search-only">Fields: order_id, sequence,' in html
 
 
@@ -61,14 +61,14 @@ def test_probe_payloads_stay_text(probe_site: Path) -> None:
         scan = _Scan()
         scan.feed(page.read_text("utf-8"))
         assert scan.bad == [], page
-    event = (probe_site / "events" / "probe" / "XssProbed" / "index.html").read_text("utf-8")
+    event = (probe_site / "events" / "probe" / "XssProbed.html").read_text("utf-8")
     assert "&lt;script&gt;window.__accordXss('description')&lt;/script&gt;" in event
 
 
 def test_mermaid_is_served_from_the_site(probe_site: Path) -> None:
     assert (probe_site / "assets" / "accord" / "mermaid.min.js").stat().st_size > 1_000_000
-    event = (probe_site / "events" / "orders" / "OrderPlaced" / "index.html").read_text("utf-8")
-    assert '<script src="../../../assets/accord/mermaid.min.js" defer></script>' in event
+    event = (probe_site / "events" / "orders" / "OrderPlaced.html").read_text("utf-8")
+    assert '<script src="../../assets/accord/mermaid.min.js" defer></script>' in event
     assert '<pre class="mermaid" data-search-exclude>' in event
     index = (probe_site / "events" / "index.html").read_text("utf-8")
     assert "mermaid.min.js" not in index  # pages without a graph do not load it
@@ -84,7 +84,7 @@ def test_cli_builds_a_catalog_without_a_mkdocs_project(write_tree: WriteTree,
         (project / "contracts" / "_shared" / shared.name).write_bytes(shared.read_bytes())
     assert main(["docs", "build", "--out", "out", "--strict"]) == 0
     assert (project / "out" / "index.html").is_file()
-    assert (project / "out" / "events" / "orders" / "OrderPlaced" / "index.html").is_file()
+    assert (project / "out" / "events" / "orders" / "OrderPlaced.html").is_file()
     assert (project / "out" / "events" / "orders" / "OrderPlaced.v2.schema.json").is_file()
 
 

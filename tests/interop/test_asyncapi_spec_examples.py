@@ -169,7 +169,7 @@ def test_imported_registries_build_their_docs_site(outcomes: dict[Path, Outcome]
         assert code == 0, (outcome.document, err.getvalue()[-2000:])
         for contract in load_registry(project / "contracts").contracts:
             domain, _, name = contract.event.partition(".")
-            assert (project / "site" / "events" / domain / name / "index.html").is_file(), \
+            assert (project / "site" / "events" / domain / f"{name}.html").is_file(), \
                 (outcome.document, contract.event)
         built += 1
         shutil.rmtree(project)

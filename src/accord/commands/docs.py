@@ -75,8 +75,9 @@ def build(out: str | None, strict: bool, config_file: str | None) -> int:
             raise cause from None
         raise DocsBuildError(f"the site was not built: {exc}") from None
     if target is not None:
-        click.echo(f"site: {display(target / 'index.html')} (serve it with `accord docs "
-                   "serve`, or open the folder from any web server)", err=True)
+        click.echo(f"site: {display(target / 'index.html')}: open it in a browser, from the "
+                   "folder (search works there too), or serve it with `accord docs serve`",
+                   err=True)
     return 0
 
 

@@ -57,7 +57,10 @@ def config_document(sources: Sources, docs_dir: Path) -> dict[str, object]:
             "features": ["content.code.copy", "navigation.top", "search.suggest",
                          "search.highlight"],
         },
-        "plugins": [{"search": {"separator": SEARCH_SEPARATOR}}, {"accord": plugin}],
+        # Opened from a folder (file://) as well as served: page links as files, and the
+        # search index inlined by Material's offline plugin.
+        "use_directory_urls": False,
+        "plugins": [{"search": {"separator": SEARCH_SEPARATOR}}, "offline", {"accord": plugin}],
         "markdown_extensions": ["admonition", "attr_list", "tables",
                                 {"toc": {"permalink": True}}],
         "validation": {"links": {"anchors": "warn"}},

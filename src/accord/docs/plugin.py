@@ -18,7 +18,7 @@ from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -34,6 +34,9 @@ log = logging.getLogger("mkdocs.plugins.accord")
 ASSETS = Path(__file__).resolve().parent / "assets"
 MERMAID = "assets/accord/mermaid.min.js"
 STYLESHEET = "assets/accord/accord.css"
+# iframe-worker from npm (see assets/iframe-worker.VERSION): Material's offline plugin
+# needs it for search from file:// and would otherwise add it from a CDN.
+IFRAME_WORKER = "assets/accord/iframe-worker-shim.js"
 # Pages that the nav of a site normally lists; event, domain … pages are reached by links.
 _RAW = re.compile(re.escape(RAW_OPEN) + r"\n(.*?)\n" + re.escape(RAW_CLOSE), re.S)
 _HREF = re.compile(r'href="([^"#:]+\.md)(#[^"]*)?"')
@@ -68,10 +71,15 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
     def _path(self, value: str) -> Path:
         return (self._base / value).resolve()
 
+    @event_priority(100)  # before Material's offline plugin, which adds a CDN copy
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self._base = Path(config.config_file_path or ".").parent
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
+        if "material/offline" in config.plugins or "offline" in config.plugins:
+            polyfills = config.extra.setdefault("polyfills", [])
+            if not any("iframe-worker" in str(url) for url in polyfills):
+                polyfills.append(IFRAME_WORKER)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -100,7 +108,8 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             level = InclusionLevel.UNDEFINED if path in nav else InclusionLevel.NOT_IN_NAV
             self._generated.add(path)
             files.append(File.generated(config, path, content=content, inclusion=level))
-        for target, name in ((MERMAID, "mermaid.min.js"), (STYLESHEET, "accord.css")):
+        for target, name in ((MERMAID, "mermaid.min.js"), (STYLESHEET, "accord.css"),
+                             (IFRAME_WORKER, "iframe-worker-shim.js")):
             files.append(File.generated(config, target, abs_src_path=str(ASSETS / name)))
         return files
 
