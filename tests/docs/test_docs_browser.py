@@ -238,3 +238,46 @@ def test_site_in_chromium(browser: Any, site_url: str) -> None:
     assert injected == []
     assert xss_calls(browser) == []
     assert console_errors(browser) == []
+
+
+WIDTHS = (360, 1400, 1920)
+
+
+def test_tables_fit_at_every_width(browser: Any, probe_site: Path) -> None:
+    """Every event page of the example registry, on a phone and two desktops: no table's
+    right edge crosses the table of contents (when the theme shows it) or the screen."""
+    pages = sorted(p for p in (probe_site / "events").rglob("*.html")
+                   if p.name != "index.html")
+    assert len(pages) >= 18
+    overlaps = []
+    for width in WIDTHS:
+        browser.set_window_size(width, 1000)
+        for page in pages:
+            visit(browser, page.resolve().as_uri())
+            found = browser.execute_script("""
+              const toc = [...document.querySelectorAll('.md-sidebar--secondary')]
+                .find(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0);
+              const limit = toc ? toc.getBoundingClientRect().left
+                                : document.documentElement.clientWidth;
+              // What shows of a table: its own box, or the box of the element it scrolls in.
+              const shown = (t) => {
+                let right = t.getBoundingClientRect().right;
+                for (let e = t; e && e !== document.body; e = e.parentElement) {
+                  if (getComputedStyle(e).overflowX !== 'visible') {
+                    right = Math.min(right, e.getBoundingClientRect().right);
+                  }
+                }
+                return right;
+              };
+              return [...document.querySelectorAll('article table')]
+                .map(t => shown(t) - limit)
+                .filter(over => over > 1);
+            """)
+            if found:
+                overlaps.append((width, page.name, [round(x) for x in found]))
+        browser.execute_script("window.scrollTo(0, 0)")
+        visit(browser, (probe_site / "events" / "orders" / "OrderPlaced.html").resolve()
+              .as_uri())
+        shoot(browser, f"fields-{width}.png")
+    browser.set_window_size(1280, 900)
+    assert overlaps == []
