@@ -96,7 +96,7 @@ def import_(file: str, into: str | None, domain: str | None, owner: str | None,
         write_inside(root, rel, dump_yaml(result.files[rel]), "import target")
         click.echo(f"warning: {rel}: the document's own examples do not validate; kept, "
                    "with examples-valid suppressed", err=True)
-    for line in result.skipped:
+    for line in [*result.notes, *result.skipped]:
         click.echo(f"warning: {line}", err=True)
     if result.skipped:
         click.echo(f"{len(result.skipped)} message(s) skipped, "

@@ -21,6 +21,7 @@ from accord.governance.rules.base import walk
 from accord.governance.rules.metadata import snake
 from accord.governance.rules.schemas import UNICODE_CLASSES as _UNICODE_CLASSES
 from accord.governance.rules.schemas import undeclared_required
+from accord.governance.rules.versions import is_object_root
 from accord.interop.avro import NOTE as AVRO_NOTE
 from accord.interop.avro import AvroError, to_json_schema
 from accord.registry.confine import ConfinementError, plain_relative
@@ -79,6 +80,8 @@ class _Importer:
         self.source = source
         self.domain = domain
         self.owner = owner
+        self.notes: list[str] = []
+        """Things left out that are not messages (malformed examples), for warnings."""
 
     def fail(self, message: str, pointer: str = "") -> ImportError_:
         return ImportError_(message, self.source.locate(pointer))
@@ -285,6 +288,8 @@ class ImportResult:
     """Root-relative path -> document to write."""
     skipped: list[str] = field(default_factory=list)
     """One line per message that could not be imported: which, where, and why."""
+    notes: list[str] = field(default_factory=list)
+    """What else was left out (examples in another shape), one line each."""
 
 
 _EVENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
@@ -343,6 +348,7 @@ def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
     for name, path in shared_path.items():
         body = {k: v for k, v in components[name].items() if k != "x-accord-path"}
         files[path] = _relink(body, path, shared_path, f"/components/schemas/{_esc(name)}")
+        _demote_embedded_ids(files[path])
         if "x-accord-path" not in components[name]:
             _mark_open_objects(files[path])
             rules = _schema_suppressions(files[path])
@@ -372,7 +378,7 @@ def import_asyncapi(document: Mapping[str, Any], source: SourceMap, *,
     if not contracts:
         raise ImportError_("no message could be imported:\n  " + "\n  ".join(skipped),
                            source.locate("/channels"))
-    return ImportResult(dict(sorted(files.items())), skipped)
+    return ImportResult(dict(sorted(files.items())), skipped, imp.notes)
 
 
 def note_invalid_examples(registry: Registry, result: ImportResult) -> list[str]:
@@ -515,6 +521,7 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
     schema = _local_definitions(imp, schema, components, shared, path, message.key,
                                 "definitions" if dialect == DRAFT_07 else "$defs")
     schema = {"$schema": dialect, **{k: v for k, v in schema.items() if k != "$schema"}}
+    _demote_embedded_ids(schema)
     contract = contracts.get(path)
     if contract is None:
         contract = _contract_head(imp, message, event, name)
@@ -535,8 +542,13 @@ def _add_version(imp: _Importer, message: _Message, components: Mapping[str, Any
     version["schema"] = schema
     if "avro" in fmt.lower():
         version["x-accord-converted-from"] = f"{fmt}: {AVRO_NOTE}"
-    examples = [e.get("payload") for e in body.get("examples") or [] if isinstance(e, dict)
-                and "payload" in e]
+    given = body.get("examples") or []
+    examples = [e.get("payload") for e in given if isinstance(e, dict) and "payload" in e]
+    dropped = (len(given) if isinstance(given, list) else 1) - len(examples)
+    if dropped:
+        imp.notes.append(f"{imp.source.locate(f'/components/messages/{_esc(message.key)}')}: "
+                         f"{event}: {dropped} example(s) not in AsyncAPI's shape (a list of "
+                         "{name, payload, headers}) left out")
     if examples:
         version["examples"] = examples
     if isinstance(body.get("headers"), dict):
@@ -641,16 +653,23 @@ def _suppress_wire_names(contract: dict[str, Any], schema: JSON) -> None:
     if not _CHANNEL.match(str(contract.get("channel", ""))) and "channel-name" not in ignore:
         ignore.append("channel-name")
     ignore += [rule for rule in _schema_suppressions(schema) if rule not in ignore]
-    if isinstance(schema, dict) and schema.get("type") not in (None, "object") and \
+    # A string, array or any-value event, or an allOf root, as the document has it (a
+    # root that only refers to a shared schema is judged by the rule on what it resolves).
+    only_ref = isinstance(schema, dict) and "$ref" in schema and set(schema) <= {"$ref", "$schema"}
+    if isinstance(schema, dict) and not only_ref and not is_object_root(schema) and \
             "root-object" not in ignore:
-        ignore.append("root-object")  # a string or array event, as the document has it
+        ignore.append("root-object")
     _mark_open_objects(schema)
     if not ignore:
         contract.pop("x-accord-ignore")
 
 
-_SCHEMA_OBJECT_KEYWORDS = ("discriminator", "externalDocs")
-"""Keywords AsyncAPI's Schema Object has beyond JSON Schema."""
+_SCHEMA_OBJECT_KEYWORDS = ("discriminator", "externalDocs", "example", "nullable", "id",
+                           "deprecated")
+"""Keywords other tools write beyond the JSON Schema draft at hand: AsyncAPI's Schema
+Object (`discriminator`, `externalDocs`), OpenAPI's (`example`, `nullable`: kept as an
+annotation, so `null` is not accepted where the tool meant it to be), draft-04's `id`, and
+`deprecated` in a draft-07 schema."""
 
 
 def _schema_suppressions(schema: JSON) -> list[str]:
@@ -666,14 +685,23 @@ def _schema_suppressions(schema: JSON) -> list[str]:
         p for node in nodes for p in (node.get("patternProperties") or {})]
     if any(isinstance(p, str) and _UNICODE_CLASSES.search(p) for p in patterns):
         found.append("portable-pattern")
-    # AsyncAPI's Schema Object adds keywords JSON Schema does not have; they stay as
-    # annotations (validation ignores them), the rule about unknown keywords is suppressed.
+    # Other tools' keywords JSON Schema does not have stay, as annotations (validation
+    # ignores them); the rule about unknown keywords is suppressed, visibly.
     if any(k in node for node in nodes for k in _SCHEMA_OBJECT_KEYWORDS):
         found.append("unknown-keyword")
     # The rule itself decides (it follows allOf composition): suppressed only where it fires.
     if next(undeclared_required(schema), None) is not None:
         found.append("required-declared")
     return found
+
+
+def _demote_embedded_ids(schema: JSON) -> None:
+    """An `$id` below the root (tools write `$id: '#/properties/fare'`) would make an
+    embedded resource, which contracts do not support: its value is kept as
+    `x-accord-imported-id` instead."""
+    for pointer, node in walk(schema):
+        if pointer and "$id" in node:
+            node["x-accord-imported-id"] = node.pop("$id")
 
 
 def _mark_open_objects(schema: JSON) -> None:

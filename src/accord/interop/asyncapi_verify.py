@@ -42,13 +42,16 @@ def verified(result: ImportResult) -> tuple[ImportResult, Registry]:
     skipped = list(result.skipped)
     while True:
         try:
-            return ImportResult(files, skipped), _load(files)
+            return ImportResult(files, skipped, result.notes), _load(files)
         except AccordError as exc:
             rel = _culprit(exc, files)
             if rel is None:
                 raise
             event = files.pop(rel).get("event", rel)
-            reason = re.sub(r"\S*accord-import-[^/\s]+/", "", str(exc))  # our temp folder
+            # The loader's lines about this file only (it reports every file's at once), and
+            # without our temporary folder.
+            lines = [line for line in str(exc).splitlines() if f"/{rel}" in line]
+            reason = re.sub(r"\S*accord-import-[^/\s]+/", "", "; ".join(lines) or str(exc))
             skipped.append(f"{event} skipped: the registry it makes does not load: {reason}")
             if not any(not r.startswith("_shared") for r in files):
                 raise ImportError_("no message could be imported:\n  " +

@@ -93,6 +93,11 @@ class RootObject(Rule):
                 )
 
 
+def is_object_root(schema: object) -> bool:
+    """Whether a payload schema's root is an object (or a oneOf/anyOf of objects)."""
+    return _is_object_root(schema, schema)
+
+
 def _is_object_root(root: object, node: object, depth: int = 0) -> bool:
     """`type: object`, or a `oneOf`/`anyOf` whose every branch is one (local refs followed):
     each payload is still an object with named fields."""
