@@ -113,7 +113,7 @@ def test_incompatible_new_version_fails(repo, capsys):
     assert "rejected by v2" in result["message"]["text"]
     assert main(["check", "--base", "HEAD", "--format", "markdown"]) == 1
     comment = capsys.readouterr().out
-    assert comment.startswith("### ❌ Accord: 1 error, 0 warnings\n")
+    assert comment.startswith("### ❌ Accord: 1 contract would break")
     assert "| ❌ | compatibility | contracts/orders/order_placed.yaml:" in comment
     assert "<details><summary>Counterexamples" in comment
     assert json.dumps(shown["payload"], indent=2) in comment

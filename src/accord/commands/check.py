@@ -46,6 +46,29 @@ class _Gathered:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     infos: dict[str, RuleInfo] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    changed: dict[str, str] = field(default_factory=dict)
+    """Contracts that differ from --base: event -> what (added, versions added, edited)."""
+
+
+def changes_since(base: Registry, head: Registry) -> dict[str, str]:
+    """What changed in each contract since the base, in words."""
+    found: dict[str, str] = {}
+    for contract in head.contracts:
+        before = base.get(contract.event)
+        if before is None:
+            found[contract.event] = "added"
+            continue
+        old = {v.number for v in before.versions}
+        added = sorted(v.number for v in contract.versions if v.number not in old)
+        if added:
+            found[contract.event] = "version " + ", ".join(map(str, added)) + " added"
+        elif contract.document != before.document:
+            found[contract.event] = "edited"
+    for contract in base.contracts:
+        if head.get(contract.event) is None:
+            found[contract.event] = "removed"
+    return found
 
 
 def _gate(workspace: Workspace, base_ref: str | None, out: _Gathered) -> None:
@@ -64,6 +87,10 @@ def _gate(workspace: Workspace, base_ref: str | None, out: _Gathered) -> None:
                    only=workspace.only, base_policy=base_policy)
     out.findings += report.findings
     out.files += report.files
+    out.owners.update({c.event: f"{c.owner or '-'} (held {workspace.policy.level_for(c)})"
+                       for c in workspace.registry.contracts})
+    if base is not None:
+        out.changed.update(changes_since(base, workspace.registry))
     for r in workspace.rules:
         out.infos[r.id] = RuleInfo(r.id, r.summary, severity_of(r, workspace.policy))
     for rule_id, summary in GATE_RULES.items():
@@ -82,7 +109,8 @@ def _emit(fmt: str, base_ref: str | None, out: _Gathered) -> int:
     out.findings.sort(key=lambda f: f.sort_key)
     extra = {"base": base_ref} if base_ref else None
     output = render(fmt, out.findings, out.files, list(out.infos.values()),
-                    suite="accord check", extra=extra)
+                    suite="accord check", extra=extra, owners=out.owners,
+                    changed=out.changed)
     if output:
         click.echo(output)
     return 1 if any(f.severity == "error" for f in out.findings) else 0

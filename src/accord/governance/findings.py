@@ -24,6 +24,8 @@ class Finding:
     fix: str | None = None
     counterexample: dict[str, Any] | None = field(default=None, compare=False)
     """For a breaking change: the witness (`compat.witness.Witness.to_json()`)."""
+    affects: dict[str, Any] | None = field(default=None, compare=False)
+    """For a change a consumer relies on: ``consumer``, ``field`` and ``tests``."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -42,4 +44,5 @@ class Finding:
             "event": self.event,
             "fix": self.fix,
             **({"counterexample": self.counterexample} if self.counterexample else {}),
+            **({"affects": self.affects} if self.affects else {}),
         }

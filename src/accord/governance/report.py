@@ -181,39 +181,6 @@ def github(findings: Sequence[Finding]) -> str:
     return "\n".join(lines)
 
 
-def _md(value: object) -> str:
-    """Text for a Markdown table cell: one line, no cell breaks, no HTML, no code spans."""
-    cleaned = one_line(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return cleaned.replace("`", "'")
-
-
-def markdown(findings: Sequence[Finding], files: Sequence[str]) -> str:
-    """A pull-request comment: the verdict, a table of findings, and each counterexample."""
-    errors, warnings = _counts(findings)
-    checked = _plural(len(files), "file")
-    if not findings:
-        return f"### ✅ Accord: no findings\n\n{checked} checked.\n"
-    mark = "❌" if errors else "⚠️"
-    out = [f"### {mark} Accord: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}",
-           "", f"{checked} checked.", "", "| | rule | where | finding |", "|---|---|---|---|"]
-    for f in findings:
-        where = f.location.file + (f":{f.location.line}" if f.location.line else "")
-        icon = "❌" if f.severity == "error" else "⚠️"
-        fix = f" Fix: {f.fix}" if f.fix else ""
-        out.append(f"| {icon} | {_md(f.rule)} | {_md(where)} | {_md(f.message)}{_md(fix)} |")
-    shown = [f for f in findings if f.counterexample and f.counterexample.get("found")]
-    if shown:
-        out += ["", "<details><summary>Counterexamples: payloads that prove each break"
-                "</summary>", ""]
-        for f in shown:
-            assert f.counterexample is not None
-            payload = json.dumps(f.counterexample["payload"], indent=2, ensure_ascii=False)
-            out += [f"**{_md(f.event or f.rule)}** ({_md(f.rule)}, {_md(f.pointer or '/')}):",
-                    "", "```json", payload.replace("```", "`\u200b``"), "```", ""]
-        out.append("</details>")
-    return "\n".join(out) + "\n"
-
-
 def render(
     fmt: str,
     findings: Sequence[Finding],
@@ -222,6 +189,8 @@ def render(
     *,
     suite: str,
     extra: Mapping[str, object] | None = None,
+    owners: Mapping[str, str] | None = None,
+    changed: Mapping[str, str] | None = None,
 ) -> str:
     if fmt == "json":
         return as_json(findings, files, extra)
@@ -232,5 +201,7 @@ def render(
     if fmt == "github":
         return github(findings)
     if fmt == "markdown":
-        return markdown(findings, files)
+        from accord.governance.pr_report import pull_request  # it uses one_line, from here
+
+        return pull_request(findings, files, owners, changed)
     return text(findings, files)

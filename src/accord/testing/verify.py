@@ -235,5 +235,7 @@ def verify_findings(registry: Registry, expectations_dir: Path, *,
                             None if shown is MISSING else {
                                 "direction": "consumer", "found": True, "payload": shown,
                                 "why": f"{consumer}: {what}"},
+                            {"consumer": consumer, "field": field.path,
+                             "tests": list(field.tests)},
                         ))
     return sorted(findings, key=lambda f: f.sort_key)
