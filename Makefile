@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/accord sim run scenarios/shop.yaml
 	$(BIN)/python scripts/engines_tour.py
 	$(BIN)/accord docs build --config-file site/mkdocs.yml --out build/site --strict
-	@echo "documentation site: build/site/index.html (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
+	@echo "documentation site: open build/site/index.html in a browser, from the folder (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks plugins examples scripts
