@@ -193,11 +193,15 @@ def docs_group() -> None:
 @click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (e.g. a broken link).")
 @click.option("-f", "--config-file", "config_file", type=click.Path(exists=True, dir_okay=False),
               help="Build this MkDocs project instead of a catalog-only site.")
-def docs_build(out: str | None, strict: bool, config_file: str | None) -> int:
-    """Build the static site: the event catalog, with search and flow graphs."""
+@click.option("--since", metavar="REF", help="The Atom feed (feed.xml) lists only versions "
+              "committed after this git ref (e.g. the last release's tag).")
+def docs_build(out: str | None, strict: bool, config_file: str | None,
+               since: str | None) -> int:
+    """Build the static site: the event catalog, with search, flow graphs, changelogs and
+    an Atom feed of recent changes."""
     from accord.commands import docs
 
-    return docs.build(out, strict, config_file)
+    return docs.build(out, strict, config_file, since)
 
 
 @docs_group.command("serve")

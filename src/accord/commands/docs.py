@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -57,7 +58,8 @@ def _mkdocs() -> None:
                          "pip install 'accord[docs]'")
 
 
-def build(out: str | None, strict: bool, config_file: str | None) -> int:
+def build(out: str | None, strict: bool, config_file: str | None,
+          since: str | None = None) -> int:
     _mkdocs()
     from mkdocs.exceptions import MkDocsException
 
@@ -65,9 +67,12 @@ def build(out: str | None, strict: bool, config_file: str | None) -> int:
     target = Path(out) if out else (None if config_file else Path("build/docs"))
     try:
         if config_file:
+            if since:
+                raise UsageError("--since is for the catalog-only site; in your own MkDocs "
+                                 "project, set `since:` in the accord plugin's entry")
             build_site(Path(config_file), target, strict=strict)
         else:
-            with temporary_config(_sources()) as config:
+            with temporary_config(replace(_sources(), since=since)) as config:
                 build_site(config, target, strict=strict)
     except MkDocsException as exc:
         cause = _accord_cause(exc)

@@ -40,6 +40,8 @@ class Sources:
     policy: Path | None = None
     expectations: Path | None = None
     site_name: str = "Event catalog"
+    since: str | None = None
+    """A git ref: the Atom feed lists only versions committed after it."""
 
 
 def config_document(sources: Sources, docs_dir: Path) -> dict[str, object]:
@@ -48,6 +50,8 @@ def config_document(sources: Sources, docs_dir: Path) -> dict[str, object]:
         plugin["policy"] = str(sources.policy)
     if sources.expectations is not None:
         plugin["expectations"] = str(sources.expectations)
+    if sources.since:
+        plugin["since"] = sources.since
     return {
         "site_name": sources.site_name,
         "docs_dir": str(docs_dir),

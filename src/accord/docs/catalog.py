@@ -47,6 +47,12 @@ class Catalog:
     def event(self, contract: Contract) -> str:
         return self._path(f"events/{page_slug(contract.domain)}/{page_slug(contract.name)}.md")
 
+    def feed(self) -> str:
+        return self._path("feed.xml")
+
+    def changes(self, contract: Contract) -> str:
+        return self.event(contract).removesuffix(".md") + ".changes.md"
+
     def schema_file(self, contract: Contract, number: int) -> str:
         base = self.event(contract).removesuffix(".md")
         return f"{base}.v{number}.schema.json"

@@ -167,6 +167,8 @@ def event_page(catalog: Catalog, contract: Contract,
     if contract.summary:
         lines += [f"*{text(contract.summary)}*", ""]
     lines += _facts(catalog, contract, page)
+    lines += [f"[Changelog: every version against the one before]"
+              f"({link(page, catalog.changes(contract))})", ""]
     lines.append(markdown_block(contract.description))
     lines += ["", "## Producers and consumers", ""]
     lines.append(graphs.block(graphs.event_flow([contract])))

@@ -72,6 +72,8 @@ def home(catalog: Catalog, changes: Mapping[str, Mapping[int, VersionChanges]]) 
               "The newest version of each evolved event, latest moves first (by the date "
               "its previous version was deprecated).", ""]
     lines += _recent(catalog, page, changes)
+    lines += ["", f"Every version, dated from git: [the Atom feed]({link(page, catalog.feed())}) "
+              "and each event's changelog."]
     return "\n".join(lines) + "\n"
 
 

@@ -25,6 +25,7 @@ from mkdocs.utils import get_relative_url
 
 from accord.docs.escape import RAW_CLOSE, RAW_OPEN
 from accord.docs.generate import generate_pages
+from accord.docs.history import ref_date, version_dates
 from accord.docs.reliance import read_reliance
 from accord.errors import AccordError
 from accord.registry import Policy, load_policy, load_registry
@@ -56,6 +57,8 @@ class AccordConfig(Config):  # type: ignore[no-untyped-call]
     """Where the catalog goes in the site; "" puts it at the root."""
     change_kinds = opt.Type(str, default="change-kinds.md")
     """The change-kind reference page, linked from change tables when the site has it."""
+    since = opt.Optional(opt.Type(str))
+    """A git ref: the Atom feed lists only versions committed after it."""
 
 
 class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
@@ -97,8 +100,23 @@ class AccordPlugin(BasePlugin[AccordConfig]):  # type: ignore[no-untyped-call]
             log.warning(problem)
         self._generated = set()  # `mkdocs serve` may reuse the plugin for a rebuild
         kinds = self.config.change_kinds
+        dates = version_dates(registry_dir)  # from git; none outside a work tree
+        since = ref_date(registry_dir, self.config.since) if self.config.since else None
+        if self.config.since and since is None:
+            unknown = AccordError(f"since: {self.config.since!r} is not a git ref here")
+            raise PluginError(f"accord: {unknown}") from unknown
+        directory_urls = config.use_directory_urls
+
+        def url_of(path: str) -> str:
+            base = path.removesuffix(".md")
+            if base.endswith("index"):
+                base = base.removesuffix("index")
+                return base if directory_urls else base + "index.html"
+            return base + "/" if directory_urls else base + ".html"
+
         pages = generate_pages(registry, policy, reliance=reliance, prefix=self.config.prefix,
-                               kinds_page=kinds if files.get_file_from_path(kinds) else None)
+                               kinds_page=kinds if files.get_file_from_path(kinds) else None,
+                               dates=dates, url_of=url_of, since=since)
         prefix = self.config.prefix.strip("/")
         nav = {posixpath.join(prefix, p) if prefix else p for p in _NAV_PAGES}
         for path, content in pages.items():
