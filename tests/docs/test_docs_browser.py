@@ -203,6 +203,19 @@ def test_site_in_chromium(browser: Any, site_url: str) -> None:
     visit(browser, server + "flow.html")
     wait_for(lambda: mermaid_svgs(browser) >= 1)
     shoot(browser, f"flow-map-{kind}.png")
+    # Rendered (not Mermaid's syntax-error picture): nodes and the bundled edges' labels,
+    # in a shape that fits a screen rather than a ribbon.
+    width, height, nodes, bundles = browser.execute_script("""
+      const svg = [...document.querySelectorAll('div.mermaid')]
+        .map(d => d.shadowRoot && d.shadowRoot.querySelector('svg'))
+        .find(s => s && s.querySelector('g.node'));
+      const r = svg.getBoundingClientRect();
+      return [r.width, r.height, svg.querySelectorAll('g.node').length,
+              [...svg.querySelectorAll('.edgeLabel')].filter(
+                  e => e.textContent.startsWith('all ')).length];
+    """)
+    assert nodes >= 20 and bundles >= 1, (nodes, bundles)
+    assert width > 300 and 0.25 < width / height < 8, (width, height)
     assert not offsite_resources(browser, server)
 
     # The XSS probe: payloads show as text; nothing runs, nothing is injected.

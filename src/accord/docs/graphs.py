@@ -77,8 +77,35 @@ def event_flow(contracts: Sequence[Contract]) -> str:
         groups.setdefault(contract.domain, []).append(event_id)
         edges += [(service(p), event_id, "") for p in contract.producers]
         edges += [(event_id, service(c), "") for c in contract.consumers]
-    # Events boxed by domain once there is more than one domain to tell apart.
-    return _graph(nodes, edges, groups if len(groups) > 1 else None)
+    if len(groups) < 2:
+        return _graph(nodes, edges)
+    # Events boxed by domain; a service that produces or consumes every event of a domain
+    # (of two or more) gets one edge to or from the box, with the count, instead of one
+    # per event: the dense fans into analytics or email-service become single lines.
+    boxes = {f"g{i}": members for i, members in enumerate(groups.values())}
+    return _graph(nodes, bundled(edges, boxes), groups)
+
+
+def bundled(edges: list[tuple[str, str, str]], boxes: Mapping[str, Sequence[str]]
+            ) -> list[tuple[str, str, str]]:
+    """``edges`` with each service's edges to (from) every event of a box replaced by one
+    edge to (from) the box, labelled with how many events it stands for."""
+    box_of = {member: box for box, members in boxes.items() for member in members}
+    into: dict[tuple[str, str], set[str]] = {}
+    out_of: dict[tuple[str, str], set[str]] = {}
+    for source, target, _ in edges:
+        if target in box_of:
+            into.setdefault((source, box_of[target]), set()).add(target)
+        if source in box_of:
+            out_of.setdefault((box_of[source], target), set()).add(source)
+    whole_in = {k for k, v in into.items() if len(v) == len(boxes[k[1]]) > 1}
+    whole_out = {k for k, v in out_of.items() if len(v) == len(boxes[k[0]]) > 1}
+    kept = [(a, b, label) for a, b, label in edges
+            if not (b in box_of and (a, box_of[b]) in whole_in)
+            and not (a in box_of and (box_of[a], b) in whole_out)]
+    kept += [(a, box, f"all {len(boxes[box])} events") for a, box in sorted(whole_in)]
+    kept += [(box, b, f"all {len(boxes[box])} events") for box, b in sorted(whole_out)]
+    return kept
 
 
 def domain_flow(contracts: Sequence[Contract]) -> str:

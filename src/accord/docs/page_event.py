@@ -167,7 +167,7 @@ def event_page(catalog: Catalog, contract: Contract,
     if contract.summary:
         lines += [f"*{text(contract.summary)}*", ""]
     lines += _facts(catalog, contract, page)
-    lines += [f"[Changelog: every version against the one before]"
+    lines += ["", f"[Changelog: every version against the one before]"
               f"({link(page, catalog.changes(contract))})", ""]
     lines.append(markdown_block(contract.description))
     lines += ["", "## Producers and consumers", ""]
