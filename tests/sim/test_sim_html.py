@@ -155,3 +155,10 @@ def test_the_page_in_a_real_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         driver.save_screenshot(str(ARTIFACTS / "sim-report.png"))
     finally:
         driver.quit()
+
+
+def test_a_line_of_one_point_is_still_drawn() -> None:
+    from accord.sim.charts import line_chart
+
+    page = line_chart("t", {"p99": [(0.0, 12.0)]}, "s", "ms")
+    assert "<circle" in page and 'fill="#2563eb"' in page

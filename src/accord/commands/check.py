@@ -14,6 +14,7 @@ from accord.errors import UsageError
 from accord.governance.check import GATE_RULES, check
 from accord.governance.findings import Finding
 from accord.governance.lint import severity_of
+from accord.governance.pr_report import changes_since
 from accord.governance.report import RuleInfo, render
 from accord.registry import Policy, Registry
 from accord.registry.git import GitTree, file_at, staged_removals, unborn
@@ -49,26 +50,6 @@ class _Gathered:
     owners: dict[str, str] = field(default_factory=dict)
     changed: dict[str, str] = field(default_factory=dict)
     """Contracts that differ from --base: event -> what (added, versions added, edited)."""
-
-
-def changes_since(base: Registry, head: Registry) -> dict[str, str]:
-    """What changed in each contract since the base, in words."""
-    found: dict[str, str] = {}
-    for contract in head.contracts:
-        before = base.get(contract.event)
-        if before is None:
-            found[contract.event] = "added"
-            continue
-        old = {v.number for v in before.versions}
-        added = sorted(v.number for v in contract.versions if v.number not in old)
-        if added:
-            found[contract.event] = "version " + ", ".join(map(str, added)) + " added"
-        elif contract.document != before.document:
-            found[contract.event] = "edited"
-    for contract in base.contracts:
-        if head.get(contract.event) is None:
-            found[contract.event] = "removed"
-    return found
 
 
 def _gate(workspace: Workspace, base_ref: str | None, out: _Gathered) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from accord.errors import AccordError
 from accord.registry.yamlio import load_yaml
 
 Dates = dict[str, dict[int, str]]
@@ -26,6 +27,30 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def _blobs(root: Path, names: list[str]) -> list[bytes | None]:
+    """The contents of ``commit:path`` names, in order, read through one `git cat-file
+    --batch` (a process per file was most of the cost on long histories)."""
+    try:
+        done = subprocess.run(["git", "cat-file", "--batch"], cwd=root, check=False,
+                              input="".join(f"{n}\n" for n in names).encode(),
+                              capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return [None] * len(names)
+    out, at = done.stdout, 0
+    found: list[bytes | None] = []
+    for _ in names:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[-1] == b"missing":
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append(out[at:at + size])
+        at += size + 1  # the blob, then a newline
+    return found
+
+
 def version_dates(registry_dir: Path) -> Dates:
     """The date each version of each contract under ``registry_dir`` was committed."""
     folder = registry_dir.resolve()
@@ -37,20 +62,21 @@ def version_dates(registry_dir: Path) -> Dates:
                str(folder.relative_to(root)))
     if not log:
         return {}
-    dates: Dates = {}
+    touched: list[tuple[str, str, str]] = []  # (commit, day, path), oldest first
     commit = day = ""
     for line in log.splitlines():
         if line.startswith("@"):
             commit, day = line[1:].split(" ", 1)
-            continue
-        if not line.endswith((".yaml", ".yml")) or "/_shared/" in f"/{line}":
-            continue
-        text = _git(root, "show", f"{commit}:{line}")
-        if text is None:
+        elif line.endswith((".yaml", ".yml")) and "/_shared/" not in f"/{line}":
+            touched.append((commit, day, line))
+    dates: Dates = {}
+    blobs = _blobs(root, [f"{c}:{path}" for c, _, path in touched])
+    for (_, day, path), blob in zip(touched, blobs, strict=True):
+        if blob is None:
             continue  # deleted in this commit
         try:
-            document, _ = load_yaml(text.encode(), line)
-        except Exception:  # a broken file in some old commit: no date from it
+            document, _ = load_yaml(blob, path)
+        except AccordError:  # a broken file in some old commit: no date from it
             continue
         if not isinstance(document, dict) or not isinstance(document.get("versions"), dict):
             continue

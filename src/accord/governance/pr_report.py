@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from accord.governance.findings import Finding
-from accord.governance.report import one_line
+from accord.governance.report import one_line, plural
+from accord.registry import Registry
 
 WHAT: dict[str, str] = {
     "immutable-version": "a published version edited",
@@ -44,10 +45,6 @@ def _md(value: object) -> str:
     """One table cell: one line, no cell breaks, no HTML, no code spans."""
     cleaned = one_line(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
     return cleaned.replace("`", "'")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _by_contract(findings: Sequence[Finding]) -> list[Contract]:
@@ -95,6 +92,27 @@ def _todo(contracts: Sequence[Contract]) -> list[str]:
     return steps
 
 
+def changes_since(base: Registry, head: Registry) -> dict[str, str]:
+    """What changed in each contract since the base, in words (the comment's table when
+    nothing breaks)."""
+    found: dict[str, str] = {}
+    for contract in head.contracts:
+        before = base.get(contract.event)
+        if before is None:
+            found[contract.event] = "added"
+            continue
+        old = {v.number for v in before.versions}
+        added = sorted(v.number for v in contract.versions if v.number not in old)
+        if added:
+            found[contract.event] = "version " + ", ".join(map(str, added)) + " added"
+        elif contract.document != before.document:
+            found[contract.event] = "edited"
+    for contract in base.contracts:
+        if head.get(contract.event) is None:
+            found[contract.event] = "removed"
+    return found
+
+
 def _changed(changed: Mapping[str, str], owners: Mapping[str, str]) -> list[str]:
     if not changed:
         return []
@@ -109,27 +127,27 @@ def pull_request(findings: Sequence[Finding], files: Sequence[str],
     """The comment, in GitHub/GitLab Markdown. ``changed``: contract -> what changed since
     the base (when there is one)."""
     owners, changed = owners or {}, changed or {}
-    checked = _plural(len(files), "file")
+    checked = plural(len(files), "file")
     if not findings:
-        what = f"{_plural(len(changed), 'contract')} changed, " if changed else ""
+        what = f"{plural(len(changed), 'contract')} changed, " if changed else ""
         return "\n".join([f"### ✅ Accord: {what}nothing breaks", "", f"{checked} checked.",
                           *_changed(changed, owners)]) + "\n"
     contracts = _by_contract(findings)
     breaking = [c for c in contracts if c.breaks]
     consumers = sorted({name for c in breaking for name in c.consumers})
     if breaking:
-        head = (f"### ❌ Accord: {_plural(len(breaking), 'contract')} would break"
-                + (f" {_plural(len(consumers), 'consumer')}: {', '.join(consumers)}"
+        head = (f"### ❌ Accord: {plural(len(breaking), 'contract')} would break"
+                + (f" {plural(len(consumers), 'consumer')}: {', '.join(consumers)}"
                    if consumers else ""))
     else:
-        head = f"### ⚠️ Accord: {_plural(len(findings), 'warning')}, nothing breaks"
+        head = f"### ⚠️ Accord: {plural(len(findings), 'warning')}, nothing breaks"
     out = [head, "", f"{checked} checked.", "",
            "| contract | owner (compatibility) | what changed | breaks | "
            "consumers affected (field, test) |",
            "|---|---|---|---|---|"]
     for c in contracts:
         errors = sum(1 for f in c.findings if f.severity == "error")
-        verdict = f"yes ({_plural(errors, 'error')})" if errors else "no (warnings)"
+        verdict = f"yes ({plural(errors, 'error')})" if errors else "no (warnings)"
         out.append(f"| `{_md(c.event)}` | {_md(owners.get(c.event, '-'))} | {_md(_changes(c))} "
                    f"| {verdict} | {_affected(c)} |")
     steps = _todo(breaking)
@@ -138,7 +156,7 @@ def pull_request(findings: Sequence[Finding], files: Sequence[str],
     if consumers:
         out += ["", "Each affected consumer's test is named above: agree the change with its "
                 "owner, or keep what it relies on."]
-    out += ["", f"<details><summary>All {_plural(len(findings), 'finding')}</summary>", "",
+    out += ["", f"<details><summary>All {plural(len(findings), 'finding')}</summary>", "",
             "| | rule | where | finding |", "|---|---|---|---|"]
     for f in findings:
         where = f.location.file + (f":{f.location.line}" if f.location.line else "")

@@ -28,7 +28,7 @@ def _counts(findings: Sequence[Finding]) -> tuple[int, int]:
     return errors, len(findings) - errors
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
@@ -56,8 +56,8 @@ def text(findings: Sequence[Finding], files: Sequence[str], *, verb: str = "chec
             lines.append(f"    fix: {one_line(f.fix)}")
     errors, warnings = _counts(findings)
     lines.append(
-        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
-        f"{_plural(len(files), 'file')} {verb}"
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in "
+        f"{plural(len(files), 'file')} {verb}"
     )
     return "\n".join(lines)
 

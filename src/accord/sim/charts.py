@@ -71,6 +71,9 @@ def line_chart(title: str, lines: dict[str, Line], x_unit: str, y_unit: str) -> 
         path = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in line)
         svg.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" '
                    f'points="{path}"/>')
+        if len(line) == 1:  # a polyline of one point draws nothing: mark it
+            (x, y), = line
+            svg.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
         legend.append(f'<span class="key" style="color:{colour}">&#9632;</span> '
                       f'{html.escape(name)}')
     svg.append("</svg>")

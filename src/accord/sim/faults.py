@@ -69,11 +69,13 @@ class Faults:
         text = f"{self.seed}|{kind}|{event}|{group}".encode()
         return zlib.crc32(text) / 4294967296.0
 
-    def _fires(self, kind: str, p: float, event: str, group: str | None) -> Fault | None:
+    def _fires(self, kind: str, p: float, event: str, group: str | None,
+               ms: int = 0) -> Fault | None:
+        """The fault of ``kind`` at (event, group), if it strikes: from the schedule when
+        fixed, else drawn with probability ``p`` (a delay draws its own length)."""
         if self.fixed:
             found = self._table.get((kind, event, group))
         elif p > 0 and self._draw(kind, event, group) < p:
-            ms = 0
             if kind == "delay":
                 span = max(1, self.spec.delay_max_ms)
                 ms = 1 + int(self._draw("delay-ms", event, group) * span)
@@ -98,18 +100,5 @@ class Faults:
 
     def timed(self, kind: str, rate: tuple[float, int], subject: str) -> int:
         """A fault of ``kind`` with its (probability, ms): the ms when it strikes, else 0."""
-        p, ms = rate
-        if not p and not self.fixed:
-            return 0
-        if self.fixed:
-            found = self._table.get((kind, subject, None))
-        elif self._draw(kind, subject, None) < p:
-            found = Fault(kind, subject, None, ms)
-        else:
-            found = None
-        if found is None:
-            return 0
-        self.counts[kind] = self.counts.get(kind, 0) + 1
-        if self.record:
-            self.injected.append(found)
-        return found.ms
+        found = self._fires(kind, rate[0], subject, None, rate[1])
+        return found.ms if found is not None else 0
