@@ -1,9 +1,11 @@
-"""Real nats-server and redis-server for the adapter tests, started once per session.
+"""Real nats-server, redis-server and a Kafka-protocol cluster for the adapter tests,
+started once per session.
 
-ACCORD_NATS_URL / ACCORD_REDIS_URL point at servers already running. Otherwise
-`accord.broker.adapters.local` starts the binaries from PATH on a free loopback port;
-without them the tests skip, except under CI (env CI set), where a missing engine is a
-failure.
+ACCORD_NATS_URL / ACCORD_REDIS_URL / ACCORD_KAFKA_URL point at servers already running.
+Otherwise `accord.broker.adapters.local` starts the binaries from PATH on a free loopback
+port, and librdkafka's mock cluster from the installed confluent-kafka wheel in a process
+of its own; without them the tests skip, except under CI (env CI set), where a missing
+engine is a failure.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from accord.broker.adapters.local import LocalServer
 
 
 def _missing(binary: str) -> None:
-    reason = f"{binary} not on PATH (apt-get install {binary}); adapter tests need it"
+    reason = (f"{binary} not on PATH (apt-get install {binary}); adapter tests need it"
+              if binary != "kafka-server" else
+              "confluent-kafka is not installed (its wheel carries the mock Kafka cluster)")
     if os.environ.get("CI"):
         pytest.fail(reason + " and CI is set", pytrace=False)
     pytest.skip(reason)
@@ -55,7 +59,13 @@ def redis_url() -> Iterator[str]:
     yield from _session_server("redis")
 
 
-@pytest.fixture(params=["nats", "redis"])
+@pytest.fixture(scope="session")
+def kafka_url() -> Iterator[str]:
+    """librdkafka's mock cluster (3 brokers) from the confluent-kafka wheel."""
+    yield from _session_server("kafka")
+
+
+@pytest.fixture(params=["nats", "redis", "kafka"])
 def engine(request: pytest.FixtureRequest) -> str:
     """The URL of each engine in turn."""
     return str(request.getfixturevalue(f"{request.param}_url"))

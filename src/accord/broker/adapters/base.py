@@ -2,11 +2,8 @@
 
 The simulator and ``accord tap`` see only ``accord.broker.protocol`` plus what
 ``EngineBroker`` adds here (``close``, ``lag``, ``delete_topic``, a poll that may wait).
-Nothing here is NATS- or Redis-specific, so a confluent-kafka adapter fits unchanged: its
-``Consumer.poll`` and ``commit`` are already synchronous, ``offsets_for_times`` gives
-``seek`` by time, ``AdminClient.delete_topics`` and ``delete_consumer_groups`` give
-``delete_topic`` and ``drop_group``, and a dead-letter topic is the same
-produce-then-commit step the Redis adapter does.
+Nothing here is specific to NATS, Redis or Kafka: each adapter says what it does
+differently from the embedded broker in ``differences``.
 """
 
 from __future__ import annotations
@@ -49,7 +46,8 @@ class PartialPublish(AdapterError):
 
 
 _USERINFO = re.compile(r"(^|://|,)([^/@,?#]*)@")
-_SECRET_QUERY = re.compile(r"(?i)([?&](?:password|pass|token|auth|secret)=)[^&#]*")
+_SECRET_QUERY = re.compile(
+    r"(?i)([?&](?:[\w-]+\.)*(?:password|pass|token|auth|secret)=)[^&#]*")
 
 
 def redact(url: str) -> str:
@@ -258,6 +256,14 @@ def _open_nats(url: str, timeout: float) -> EngineBroker:
     return NatsBroker(url, timeout)
 
 
+def _open_kafka(url: str, timeout: float) -> EngineBroker:
+    try:
+        from .kafka import KafkaBroker
+    except ModuleNotFoundError as exc:
+        raise _client_missing("Kafka", "confluent_kafka", exc) from None
+    return KafkaBroker(url, timeout)
+
+
 def _open_redis(url: str, timeout: float) -> EngineBroker:
     try:
         from .redis_streams import RedisBroker
@@ -266,18 +272,21 @@ def _open_redis(url: str, timeout: float) -> EngineBroker:
     return RedisBroker(url, timeout)
 
 
-# Name -> implementation, checked by the Protocol (see STYLE.md); a Kafka adapter adds a row.
+# Name -> implementation, checked by the Protocol (see STYLE.md).
 ENGINES: dict[str, Opener] = {
-    "nats": _open_nats, "tls": _open_nats, "redis": _open_redis, "rediss": _open_redis}
+    "nats": _open_nats, "tls": _open_nats, "redis": _open_redis, "rediss": _open_redis,
+    "kafka": _open_kafka}
 
 
 def connect(url: str, timeout: float = CONNECT_TIMEOUT_S) -> EngineBroker:
-    """An adapter for ``url`` (``nats://host:port`` or ``redis://host:port/db``)."""
+    """An adapter for ``url`` (``nats://host:port``, ``redis://host:port/db`` or
+    ``kafka://host:port[,host:port]``)."""
     scheme = url.partition("://")[0].lower() if "://" in url else ""
     opener = ENGINES.get(scheme)
     if opener is None:
         raise AdapterError(
-            f"unknown broker URL {redact(url)!r}: use nats://HOST:PORT or redis://HOST:PORT")
+            f"unknown broker URL {redact(url)!r}: use nats://HOST:PORT, redis://HOST:PORT "
+            "or kafka://HOST:PORT")
     try:
         return opener(url, timeout)
     except ValueError as exc:  # what the client libraries raise for a malformed URL

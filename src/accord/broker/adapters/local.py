@@ -1,8 +1,9 @@
 """Throwaway engine servers for tests, benchmarks and the tour.
 
 ``nats-server`` (with JetStream) or ``redis-server`` from PATH (and Debian's ``/usr/sbin``),
-on a free loopback port, with storage that goes away with it. Your own suite can use it
-the way Accord's does::
+on a free loopback port, with storage that goes away with it; for ``kafka``, librdkafka's
+mock cluster from the installed confluent-kafka wheel (`kafka_mock`), in a process of its
+own. Your own suite can use it the way Accord's does::
 
     with serve("nats") as url:
         broker = connect(url)
@@ -14,6 +15,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -25,7 +27,7 @@ from .base import AdapterError
 
 START_TIMEOUT_S = 10.0
 STOP_TIMEOUT_S = 5.0
-ENGINES = ("nats", "redis")
+ENGINES = ("nats", "redis", "kafka")
 
 
 class ServerUnavailable(AdapterError):
@@ -33,7 +35,12 @@ class ServerUnavailable(AdapterError):
 
 
 def binary(engine: str) -> str | None:
-    """The path of ``<engine>-server``, or None when it is not installed."""
+    """The path of ``<engine>-server``, or None when it is not installed (for ``kafka``:
+    this Python, when the confluent-kafka wheel is installed)."""
+    if engine == "kafka":
+        import importlib.util
+
+        return sys.executable if importlib.util.find_spec("confluent_kafka") else None
     path = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
     return shutil.which(f"{engine}-server", path=path)
 
@@ -66,6 +73,9 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=STOP_TIMEOUT_S)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
         if self._store is not None:
             self._store.cleanup()
             self._store = None
@@ -74,6 +84,11 @@ class LocalServer:
 def start(engine: str, *extra: str) -> LocalServer:
     """Start ``engine``'s server with ``extra`` arguments (a password, say) and wait for it."""
     path = binary(engine)
+    if engine == "kafka":
+        if path is None:
+            raise ServerUnavailable("the Kafka mock cluster needs confluent-kafka: "
+                                    "pip install 'accord[engines]'")
+        return _start_mock(path, *extra)
     if engine not in ENGINES or path is None:
         raise ServerUnavailable(f"{engine}-server is not installed "
                                 f"(Debian: apt-get install {engine}-server)")
@@ -91,6 +106,27 @@ def start(engine: str, *extra: str) -> LocalServer:
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), store)
     try:
         _wait_listening(port, server.proc)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _start_mock(python: str, *extra: str) -> LocalServer:
+    """librdkafka's mock cluster in a child process; its first line is its URL."""
+    proc = subprocess.Popen([python, "-m", "accord.broker.adapters.kafka_mock", "--stdin",
+                             *extra], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    server = LocalServer("kafka", "", proc)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode().strip()
+        if not line.startswith("kafka://"):
+            raise ServerUnavailable(f"the Kafka mock cluster did not start "
+                                    f"(exit {proc.poll()})")
+        server.url = line
+        port = line[len("kafka://"):].split(",")[0].rpartition(":")[2]
+        _wait_listening(int(port), proc)
     except BaseException:
         server.stop()
         raise
