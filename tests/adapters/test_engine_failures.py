@@ -37,21 +37,22 @@ def test_refused_authentication(private_server, engine, extra, url):  # type: ig
     assert "authentication" in str(caught.value) or "Authorization" in str(caught.value)
 
 
-@pytest.mark.parametrize("engine", ["nats", "redis"])
+@pytest.mark.parametrize("engine", ["nats", "redis", "kafka"])
 def test_connection_dropped_mid_tap(capsys, write_tree, private_server, engine):  # type: ignore[no-untyped-def]
     write_tree({"contracts/shop/ping.yaml": CONTRACT})
     url, proc = private_server(engine)
     broker = connect(url)
     broker.create_topic("pings")
     for n in range(3):
-        broker.publish("pings", {"n": n})
+        broker.publish("pings", {"n": n}, key="one")  # one Kafka partition: one order
     broker.close()
     result: list[int] = []
     thread = threading.Thread(target=lambda: result.append(main(
         ["tap", "--broker", url, "--channel", "pings", "--from", "earliest", "--duration", "8",
          "--format", "json"])))
     thread.start()
-    threading.Event().wait(1.0)  # let the tap read the three events first
+    # Let the tap read the three events first (a Kafka group takes 3 s to form).
+    threading.Event().wait(5.0 if engine == "kafka" else 1.0)
     proc.kill()
     thread.join(timeout=15)
     out, err = capsys.readouterr()

@@ -95,7 +95,7 @@ def test_unreachable_is_one_clear_error() -> None:
 
 def test_unknown_scheme() -> None:
     with pytest.raises(AdapterError, match="unknown broker URL"):
-        connect("kafka://x:9092")
+        connect("amqp://x:5672")
 
 
 def test_a_database_that_is_not_a_number_is_one_clear_error() -> None:

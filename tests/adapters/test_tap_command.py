@@ -1,9 +1,10 @@
-"""`accord tap` catches a producer that sends an invalid event, on both engines."""
+"""`accord tap` catches a producer that sends an invalid event, on every engine."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -91,8 +92,8 @@ def test_tap_not_json_stops_with_exit_2(capsys, write_tree, engine, unique):  # 
     write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
     broker = connect(engine)
     broker.create_topic(unique)
-    broker.publish(unique, {"order_id": "a", "total": 3})
-    broker.publish(unique, b"\x00not json")
+    broker.publish(unique, {"order_id": "a", "total": 3}, key="a")  # one key: one
+    broker.publish(unique, b"\x00not json", key="a")                 # Kafka partition
     broker.close()
     code, out, err = _tap(capsys, engine, unique, "--max-events", "5")
     assert code == 2
@@ -101,7 +102,8 @@ def test_tap_not_json_stops_with_exit_2(capsys, write_tree, engine, unique):  # 
     assert err.count("\n") == 1 and "is not JSON" in err and "Traceback" not in err
     code, out, _ = _tap(capsys, engine, unique, "--max-events", "5", "--format", "json")
     assert code == 2 and json.loads(out)["ok"] is False
-    assert _groups(engine, unique) == []  # a stopped tap still removes its own group
+    if not engine.startswith("kafka"):  # the mock cluster lists and deletes no groups
+        assert _groups(engine, unique) == []  # a stopped tap still removes its own group
 
 
 def _groups(url: str, topic: str) -> list[str]:
@@ -216,8 +218,15 @@ def test_tapping_in_an_existing_group_warns_first(capsys, write_tree, engine, un
     write_tree({"contracts/shop/order_placed.yaml": CONTRACT.format(channel=unique)})
     broker = connect(engine)
     broker.create_topic(unique)
-    broker.publish(unique, {"order_id": "a", "total": 3})
-    broker.subscribe(unique, "email").close()  # a service's group
+    broker.publish(unique, {"order_id": "a", "total": 3}, key="a")
+    service = broker.subscribe(unique, "email")  # a service's group, which has read one
+    deadline = time.monotonic() + 10
+    while not (got := service.poll(10, timeout_ms=100)) and time.monotonic() < deadline:
+        pass
+    for message in got:
+        message.ack()
+    service.close()
+    broker.publish(unique, {"order_id": "b", "total": 3}, key="a")
     broker.close()
     code, out, err = _tap(capsys, engine, unique, "--group", "email", "--max-events", "1")
     assert code == 0 and "1 valid" in out

@@ -277,6 +277,8 @@ class Engine:
             for topic in c.topics:
                 self.members.append((c, topic, [self._join(c, topic)
                                                  for _ in range(c.instances)]))
+        if target is not None:
+            target.broker.ready()  # every member in its group before the first event
 
     def _key_field(self, event: str) -> str | None:
         field_ = self._key_fields.get(event, "")

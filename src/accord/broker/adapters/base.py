@@ -156,6 +156,11 @@ class EngineBroker(Broker, Protocol):
         the entry ID ``ms-seq``; Kafka: the offset)."""
         ...
 
+    def ready(self) -> None:
+        """Wait until every member subscribed so far has joined its group (Kafka's groups
+        take seconds to form; NATS and Redis members take part at once)."""
+        ...
+
     def exists(self, topic: str) -> bool: ...
     def lag(self, group: str, topic: str) -> int: ...
     def drop_group(self, group: str, topic: str) -> None: ...
@@ -224,6 +229,9 @@ class WallClock:
 
     def lag(self, group: str, topic: str) -> int:
         raise NotImplementedError
+
+    def ready(self) -> None:
+        """Members of NATS and Redis groups take part from their first request."""
 
     def metrics(self) -> BrokerMetrics:
         return self.stats.snapshot(now_ms(), self.lag)

@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from confluent_kafka import (
+    TIMESTAMP_LOG_APPEND_TIME,
     Consumer,
     ConsumerGroupTopicPartitions,
     KafkaError,
     KafkaException,
-    TIMESTAMP_LOG_APPEND_TIME,
     Producer,
     TopicPartition,
 )
@@ -116,6 +116,20 @@ def _explain(url: str, error: KafkaError | str) -> AdapterError:
                 KafkaError._RESOLVE) or "connect" in lowered or "down" in lowered:
         return ConnectionLost(f"cannot reach kafka at {url}: {text}")
     return AdapterError(f"kafka at {url} failed: {text}")
+
+
+def _rank(error: KafkaError) -> int:
+    """How much an error says about why a broker is unusable (more is clearer)."""
+    text = error.str().lower()
+    if "invalid response size" in text or "protocol parse" in text:
+        return 4  # another protocol on the port
+    if error.code() in (KafkaError._AUTHENTICATION, KafkaError.SASL_AUTHENTICATION_FAILED):
+        return 4
+    if error.code() == KafkaError._RESOLVE or "resolve" in text:
+        return 3
+    if "connection refused" in text or "ssl" in text:
+        return 2
+    return 1
 
 
 @dataclass
@@ -451,7 +465,8 @@ class KafkaBroker(WallClock):
         self.attempts = _Attempts()
         self._members: list[KafkaSubscription] = []
         self._dedup: dict[tuple[str, str], float] = {}
-        self._fatal: KafkaError | None = None
+        self._down: KafkaError | None = None
+        self._detail: KafkaError | None = None
         self._lock = threading.Lock()
         self._producer = Producer(self.settings(
             {"linger.ms": 2, "message.timeout.ms": int(PUBLISH_TIMEOUT_S * 1000),
@@ -472,15 +487,24 @@ class KafkaBroker(WallClock):
         self._meta: Any = None
 
     def _unreachable(self, error: KafkaError) -> AdapterError:
+        """The clearest of ``error`` and what the error callback heard meanwhile."""
+        with contextlib.suppress(KafkaException, RuntimeError):
+            self._producer.poll(0)  # error callbacks are served here
         with self._lock:
-            seen = self._fatal
-        return _explain(self._url, seen if seen is not None else error)
+            detail = self._detail
+        return _explain(self._url, detail if detail is not None and
+                        _rank(detail) > _rank(error) else error)
 
     def settings(self, defaults: Mapping[str, Any],
                  owned: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """``defaults`` under the URL's settings, then what the adapter owns on top, with
         the error callback of this broker."""
         return {**defaults, **self._settings, "error_cb": self._on_error, **(owned or {})}
+
+    def ready(self) -> None:
+        """Wait until every member has joined, the groups forming side by side."""
+        for member in list(self._members):
+            self.join(member)
 
     def join(self, member: KafkaSubscription) -> None:
         """Wait until ``member`` has its partitions, serving every local member meanwhile:
@@ -496,22 +520,23 @@ class KafkaBroker(WallClock):
                                    f"{JOIN_TIMEOUT_S:.0f} s")
 
     def _on_error(self, error: KafkaError) -> None:
+        """librdkafka's background errors: it retries links by itself, so only losing every
+        broker, a refused login or a fatal error stop a run; the rest explain it."""
         code = error.code()
-        if code in (KafkaError._ALL_BROKERS_DOWN, KafkaError._AUTHENTICATION) or \
-                error.fatal() or "Invalid response size" in error.str() or \
-                (self._fatal is None and code in (KafkaError._TRANSPORT, KafkaError._RESOLVE)):
-            with self._lock:
-                if self._fatal is None or code != KafkaError._TRANSPORT:
-                    self._fatal = error
+        with self._lock:
+            if _rank(error) >= _rank(self._detail) if self._detail else True:
+                self._detail = error
+            if code in (KafkaError._ALL_BROKERS_DOWN, KafkaError._AUTHENTICATION,
+                        KafkaError.SASL_AUTHENTICATION_FAILED) or error.fatal():
+                self._down = error
 
     def check(self) -> None:
         """Raise what librdkafka reported in the background: all brokers down, auth."""
         with self._lock:
-            fatal = self._fatal
-            if fatal is not None and fatal.code() == KafkaError._TRANSPORT:
-                return  # one broker's link dropped: librdkafka reconnects by itself
-        if fatal is not None:
-            raise _explain(self._url, fatal)
+            down, detail = self._down, self._detail
+        if down is not None:
+            raise _explain(self._url, detail if detail is not None and
+                           _rank(detail) > _rank(down) else down)
 
     @property
     def url(self) -> str:
