@@ -65,6 +65,7 @@ DLQ_SUFFIX = ".dlq"
 DEDUP_WINDOW_S = 120.0
 PUBLISH_TIMEOUT_S = 15.0
 JOIN_TIMEOUT_S = 30.0
+EMPTY_GRACE_S = 5.0
 MOCK_PREFIX = "mockCluster"
 """The cluster id librdkafka's mock cluster reports (rdkafka_mock.c): it has no admin API."""
 
@@ -205,11 +206,14 @@ class KafkaSubscription:
 
     @property
     def joining(self) -> bool:
-        """Still waiting for the group to give it partitions (a member beyond the topic's
-        partition count gets none: it counts as joined a second after its first answer)."""
+        """Still waiting for the group to give it partitions. Cooperative rebalancing
+        answers a newcomer with nothing first and moves partitions in a second round; a
+        member beyond the topic's partition count gets none, so it counts as joined
+        EMPTY_GRACE_S after its first answer."""
         if self._joined or self._closed:
             return False
-        if self._assigned_at is not None and time.monotonic() - self._assigned_at > 1.0:
+        if self._assigned_at is not None and \
+                time.monotonic() - self._assigned_at > EMPTY_GRACE_S:
             self._joined = True
         return not self._joined
 
@@ -254,7 +258,8 @@ class KafkaSubscription:
                     out.append(self._deliver(held.message, held.attempt, now))
                 self._retry.extend(sorted(due, key=lambda h: (h.partition, h.offset))
                                    [max_records:])
-        room = min(max_records - len(out), self._max_in_flight - len(self._inflight))
+        unsettled = sum(len(part.unsettled) for part in self._parts.values())
+        room = min(max_records - len(out), self._max_in_flight - unsettled)
         if room > 0:
             batch: list[Any] = []
             while self._buffer and len(batch) < room:
