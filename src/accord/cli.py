@@ -283,23 +283,28 @@ def sim_replay(file: str, fmt: str) -> int:
 
 @cli.command("tap")
 @click.option("--broker", required=True, metavar="URL",
-              help="nats://HOST:PORT or redis://HOST:PORT/DB.")
-@click.option("--channel", required=True, metavar="NAME", help="Subject or stream to read.")
+              help="nats://HOST:PORT, redis://HOST:PORT/DB or kafka://HOST:PORT[,HOST:PORT].")
+@click.option("--channel", required=True, metavar="NAME",
+              help="Subject, stream or topic to read.")
 @click.option("--group", metavar="G",
               help="Consumer group to read in (default: a group of its own, removed after).")
 @click.option("--format", "fmt", type=SIMPLE_FORMATS, default="text", show_default=True)
 @click.option("--max-events", type=click.IntRange(min=1), help="Stop after N events.")
 @click.option("--duration", type=Duration(), metavar="S",
               help="Stop after S (seconds, or 30s, 10m, 1h).")
-@click.option("--from", "start", type=click.Choice(["latest", "earliest"]), default="latest",
-              show_default=True, help="Where a new group starts reading.")
+@click.option("--from", "start", default="latest", show_default=True, metavar="WHERE",
+              help="Where to read from: latest, earliest, an offset (Kafka offset, NATS "
+                   "stream sequence) or a time (2026-12-05T10:00:00Z).")
+@click.option("--schema-registry", metavar="URL",
+              help="Name wire-format schema ids through this Schema Registry (default: the "
+                   "ids `accord registry serve` gives this registry).")
 def tap_command(broker: str, channel: str, group: str | None, fmt: str, max_events: int | None,
-                duration: float | None, start: str) -> int:
+                duration: float | None, start: str, schema_registry: str | None) -> int:
     """Validate live traffic against the contracts; exit 1 if anything was invalid."""
     from accord.commands import tap
 
-    return tap.run(broker, channel, group, fmt, max_events, duration,
-                   "earliest" if start == "earliest" else "latest")
+    return tap.run(broker, channel, group, fmt, max_events, duration, start.strip(),
+                   schema_registry)
 
 
 @cli.group("registry")

@@ -2,7 +2,8 @@
 
 A CloudEvent names its contract by ``type`` and its version by ``dataschema``; a message in
 Confluent's wire format (magic byte 0, a 4-byte schema id) by the id, as `accord registry
-serve` assigns them; anything else is matched by channel: the newest version it is valid
+serve` assigns them or as a Schema Registry given with ``--schema-registry`` answers;
+anything else is matched by channel: the newest version it is valid
 under, else the version it breaks least (fewest violations), so a report points at the most
 plausible schema.
 """
@@ -20,6 +21,16 @@ from accord.interop.wire import split_framed
 from accord.registry.ids import entries
 from accord.registry.model import JSON, Contract, ContractVersion, Registry
 from accord.validation import validator as validator_for
+
+from .remote import RemoteSchemas
+
+
+def canonical(schema: JSON) -> str:
+    """One text per schema, whatever its key order, white space or ``$schema`` (which
+    `accord registry serve` adds to the copy it serves)."""
+    if isinstance(schema, dict):
+        schema = {k: v for k, v in schema.items() if k != "$schema"}
+    return json.dumps(schema, sort_keys=True, separators=(",", ":"))
 
 Violation = tuple[str, str]
 """(JSON pointer, message)"""
@@ -58,12 +69,15 @@ class Identifier:
 
     registry: Registry
     channel: str
+    remote: RemoteSchemas | None = None
+    """Where wire-format schema ids come from; None: the ids `accord registry serve` gives."""
     _validators: dict[tuple[str, int], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._last: tuple[Contract, ContractVersion] | None = None
         self.candidates = [c for c in self.registry.contracts if c.topic == self.channel]
         self._ids: dict[int, tuple[Contract, ContractVersion]] | None = None
+        self._by_schema: dict[str, tuple[Contract, ContractVersion]] | None = None
 
     def _validator(self, contract: Contract, version: ContractVersion) -> Any:
         key = (contract.event, version.number)
@@ -101,13 +115,15 @@ class Identifier:
         return self._by_channel(document)
 
     def _by_schema_id(self, schema_id: int, payload: bytes, where: str) -> Verdict:
-        if self._ids is None:
-            self._ids = {e.id: (e.contract, e.version) for e in entries(self.registry)}
         try:
             document = json.loads(payload)
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise NotJson(f"{where} is not JSON, nor JSON in Confluent's wire format "
                           f"({payload[:40]!r} after a zero byte and 4 id bytes)") from None
+        if self.remote is not None:
+            return self._by_remote_id(schema_id, document)
+        if self._ids is None:
+            self._ids = {e.id: (e.contract, e.version) for e in entries(self.registry)}
         found = self._ids.get(schema_id)
         if found is None:
             return Verdict(None, None, reason=f"its wire-format schema id {schema_id} is no "
@@ -115,6 +131,29 @@ class Identifier:
         contract, version = found
         return Verdict(contract.event, version.number,
                        self.violations(contract, version, document))
+
+    def _by_remote_id(self, schema_id: int, document: JSON) -> Verdict:
+        """The registry's schema for the id judges the message. It is named by the contract
+        version whose schema it is, else by the subject and version it is registered as."""
+        assert self.remote is not None
+        found = self.remote.get(schema_id)
+        if found is None:
+            return Verdict(None, None, reason=f"its wire-format schema id {schema_id} is "
+                                              f"unknown to {self.remote.url}")
+        if self._by_schema is None:
+            self._by_schema = {canonical(v.resolved): (c, v)
+                               for c in self.registry.contracts for v in c.versions}
+        local = self._by_schema.get(canonical(found.schema))
+        if local is not None:
+            contract, version = local
+            return Verdict(contract.event, version.number,
+                           self.violations(contract, version, document))
+        key = (f"{found.subject} (schema id {schema_id})", found.version)
+        validator = self._validators.get(key)
+        if validator is None:
+            validator = self._validators[key] = validator_for(found.schema)
+        return Verdict(key[0], found.version,
+                       tuple(validator.problems(document, limit=50)))
 
     def _cloudevent(self, data: bytes, headers: Mapping[str, str | bytes]) -> Verdict:
         try:

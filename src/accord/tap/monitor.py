@@ -15,6 +15,7 @@ from accord.errors import UsageError
 from accord.registry.model import Registry
 
 from .identify import Identifier, NotJson
+from .remote import RemoteSchemas
 from .report import TapReport
 
 POLL_MS = 200
@@ -31,6 +32,12 @@ class TapOptions:
     max_events: int | None = None
     duration: float | None = None
     start: Literal["earliest", "latest"] = "latest"
+    offset: int | None = None
+    """Read from this offset (Kafka's offset, NATS's stream sequence) instead of ``start``."""
+    since_ms: int | None = None
+    """Read from the first record at or after this time (ms since the epoch)."""
+    schema_registry: str | None = None
+    """A Schema Registry whose ids name the schemas of wire-format messages."""
 
 
 def tap(registry: Registry, options: TapOptions,
@@ -91,8 +98,17 @@ def _group_exists(broker: EngineBroker, group: str, topic: str) -> bool:
 
 def _consume(broker: EngineBroker, registry: Registry, options: TapOptions, group: str,
              report: TapReport, progress: Callable[[TapReport], None] | None) -> None:
-    judge = Identifier(registry, options.channel)
-    sub = broker.subscribe(options.channel, group, start=options.start)
+    remote = RemoteSchemas(options.schema_registry) if options.schema_registry else None
+    judge = Identifier(registry, options.channel, remote)
+    placed = options.offset is not None or options.since_ms is not None
+    sub = broker.subscribe(options.channel, group,
+                           start="earliest" if placed else options.start)
+    if placed:
+        broker.ready()  # a Kafka member holds its partitions only once its group formed
+        if options.offset is not None:
+            broker.seek(group, options.channel, offset=options.offset)
+        else:
+            broker.seek(group, options.channel, timestamp=options.since_ms)
     started = time.monotonic()
     deadline = started + options.duration if options.duration is not None else None
     shown = started
