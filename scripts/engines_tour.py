@@ -1,7 +1,8 @@
-"""The tour's scenario again on NATS JetStream and Redis Streams, when their servers are
-installed (Debian: apt-get install nats-server redis-server).
+"""The tour's scenario again on NATS JetStream, Redis Streams and Kafka, when their servers
+are installed (Debian: apt-get install nats-server redis-server). Kafka is librdkafka's mock
+cluster from the confluent-kafka wheel, so it needs no install.
 
-Each server is started on a free loopback port with throwaway storage, and stopped at the
+Each server is started on free loopback ports with throwaway storage, and stopped at the
 end. Exit status: the first failing run's, else 0.
 
     python scripts/engines_tour.py [EVENTS]
