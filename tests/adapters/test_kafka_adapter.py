@@ -8,7 +8,6 @@ change on either side shows up here.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,16 +19,11 @@ from accord.broker.adapters import AdapterError, EngineBroker, connect
 from accord.broker.adapters.kafka_config import parse
 from accord.broker.partitioning import partition_for
 from accord.broker.protocol import Broker
+from tests.adapters.support import Connect, poll_until
 
-Connect = Callable[..., Any]
 
-
-def _poll_until(sub, count: int, timeout_s: float = 10.0):  # type: ignore[no-untyped-def]
-    got = []
-    deadline = time.monotonic() + timeout_s
-    while len(got) < count and time.monotonic() < deadline:
-        got.extend(sub.poll(100, timeout_ms=50))
-    return got
+def _poll_until(sub: Any, count: int, timeout_s: float = 10.0) -> list[Any]:
+    return poll_until(sub, count, timeout_s)  # a Kafka group forms in seconds
 
 
 def _raw(url: str) -> str:

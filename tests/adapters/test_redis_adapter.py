@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from accord.broker.adapters import AdapterError, EngineBroker, connect
 from accord.broker.protocol import Broker
-
-Connect = Callable[..., Any]
-
-
-def _poll_until(sub, count: int, timeout_s: float = 3.0):  # type: ignore[no-untyped-def]
-    got = []
-    deadline = time.monotonic() + timeout_s
-    while len(got) < count and time.monotonic() < deadline:
-        got.extend(sub.poll(100, timeout_ms=50))
-    return got
+from tests.adapters.support import Connect
+from tests.adapters.support import poll_until as _poll_until
 
 
 def test_publish_consume_ack_and_lag(redis_url: str, unique: str, engine_connect: Connect) -> None:
