@@ -23,5 +23,20 @@ def test_a_server_serves_then_leaves_nothing(nats_url: str) -> None:
 
 
 def test_unknown_engine_is_one_clear_error() -> None:
-    with pytest.raises(local.ServerUnavailable, match="kafka-server is not installed"):
-        local.start("kafka")
+    with pytest.raises(local.ServerUnavailable, match="rabbitmq-server is not installed"):
+        local.start("rabbitmq")
+
+
+def test_the_kafka_mock_cluster_serves_then_stops(kafka_url: str) -> None:
+    # kafka_url proves confluent-kafka is installed (or skips, or fails under CI)
+    server = local.start("kafka")
+    try:
+        assert server.url.startswith("kafka://127.0.0.1:") and server.url.count(",") == 2
+        broker = connect(server.url)
+        assert broker.mock  # type: ignore[attr-defined]
+        broker.publish("pings", {"n": 1}, key="k")
+        assert broker.exists("pings")
+        broker.close()
+    finally:
+        server.stop()
+    assert server.proc.returncode is not None
