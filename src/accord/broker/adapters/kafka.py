@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -138,7 +139,7 @@ class _Partition:
     """One assigned partition of a member: what it delivered and has yet to settle."""
 
     unsettled: dict[int, int] = field(default_factory=dict)
-    """offset -> the attempt now in flight (insertion order is offset order)."""
+    """offset -> the token of its live delivery (insertion order is offset order)."""
     fetched: int = -1
     """One past the highest offset fetched; -1 before the first fetch."""
     committed: int = -1
@@ -153,6 +154,9 @@ class _Held:
     offset: int
     attempt: int
     message: Any
+    token: int
+    """Which delivery of the record this is: stale once the record is settled, redelivered,
+    sought away or revoked (a token is never reused, unlike an attempt number)."""
 
 
 class KafkaSubscription:
@@ -169,6 +173,7 @@ class KafkaSubscription:
         self._inflight: deque[_Held] = deque()  # ack deadlines, oldest first
         self._retry: list[_Held] = []           # nacked, with the time they are due
         self._buffer: deque[Any] = deque()  # fetched while waiting for a rebalance
+        self._tokens = itertools.count(1)
         self._dirty = False
         self._closed = False
         self._crashed = False
@@ -236,8 +241,7 @@ class KafkaSubscription:
         for p in gone:
             self._parts.pop(p, None)
         self._buffer = deque(m for m in self._buffer if m.partition() not in gone)
-        self._inflight = deque(h for h in self._inflight if h.partition not in gone)
-        self._retry = [h for h in self._retry if h.partition not in gone]
+        # What was held for them goes stale: _expire and poll skip it.
 
     # -- delivery ----------------------------------------------------------------------
 
@@ -251,13 +255,13 @@ class KafkaSubscription:
         out: list[EngineMessage] = []
         self._expire(now)
         if self._retry:
-            due = [h for h in self._retry if h.due <= now]
+            due = sorted((h for h in self._retry if h.due <= now and self._live(h)),
+                         key=lambda h: (h.partition, h.offset))
             if due:
-                self._retry = [h for h in self._retry if h.due > now]
-                for held in sorted(due, key=lambda h: (h.partition, h.offset))[:max_records]:
-                    out.append(self._deliver(held.message, held.attempt, now))
-                self._retry.extend(sorted(due, key=lambda h: (h.partition, h.offset))
-                                   [max_records:])
+                self._retry = [h for h in self._retry if h.due > now and self._live(h)]
+                for held in due[:max_records]:
+                    out.append(self._deliver(held.message, held.attempt, now, held.token))
+                self._retry.extend(due[max_records:])
         unsettled = sum(len(part.unsettled) for part in self._parts.values())
         room = min(max_records - len(out), self._max_in_flight - unsettled)
         if room > 0:
@@ -301,12 +305,14 @@ class KafkaSubscription:
                 raise _explain(self._broker.url, error)
         return out
 
-    def _deliver(self, message: Any, attempt: int, now: float) -> EngineMessage:
+    def _deliver(self, message: Any, attempt: int, now: float, token: int = 0
+                 ) -> EngineMessage:
         partition, offset = message.partition(), message.offset()
         part = self._parts.setdefault(partition, _Partition())
-        part.unsettled[offset] = attempt
+        token = token or next(self._tokens)
+        part.unsettled[offset] = token
         self._inflight.append(_Held(now + self._ack_timeout_s, partition, offset, attempt,
-                                    message))
+                                    message, token))
         headers = dict(message.headers() or ())
         is_json = headers.pop(ENCODING_HEADER, None) == b"json"
         shown = {k: (v.decode(errors="replace") if isinstance(v, bytes) else v or "")
@@ -317,36 +323,37 @@ class KafkaSubscription:
         return EngineMessage(
             self._topic, partition, offset, stamp, key, message.value() or b"", is_json,
             header_map(shown), attempt, self._group,
-            lambda: self._settle(partition, offset, attempt),
-            lambda delay, error: self._nack(message, attempt, delay, error))
+            lambda: self._settle(partition, offset),
+            lambda delay, error: self._nack(message, attempt, token, delay, error))
 
-    def _current(self, partition: int, offset: int, attempt: int) -> _Partition | None:
+    def _live(self, held: _Held) -> bool:
+        """Whether ``held`` is still the record's current attempt (not settled, not sought
+        away, not revoked): stale entries are dropped lazily, not searched for."""
+        return self._current(held.partition, held.offset, held.token) is not None
+
+    def _current(self, partition: int, offset: int, token: int) -> _Partition | None:
         """The partition state, if this delivery is still the live one."""
         part = self._parts.get(partition)
-        if part is None or part.unsettled.get(offset) != attempt:
+        if part is None or part.unsettled.get(offset) != token:
             return None  # revoked, sought away, or already settled / redelivered
         return part
 
-    def _settle(self, partition: int, offset: int, attempt: int) -> None:
+    def _settle(self, partition: int, offset: int) -> None:
         part = self._parts.get(partition)
         if part is None or offset not in part.unsettled:
             return  # revoked meanwhile: the new owner redelivers it
         del part.unsettled[offset]  # a late ack still settles the record (as NATS's does)
-        self._retry = [h for h in self._retry
-                       if not (h.partition == partition and h.offset == offset)]
         self._dirty = True
         self._broker.stats.of(self._topic).acked += 1
 
-    def _nack(self, message: Any, attempt: int, delay_ms: int, error: object) -> None:
-        partition, offset = message.partition(), message.offset()
-        if self._current(partition, offset, attempt) is None:
+    def _nack(self, message: Any, attempt: int, token: int, delay_ms: int,
+              error: object) -> None:
+        if self._current(message.partition(), message.offset(), token) is None:
             return
         self._give_back(message, attempt, delay_ms / 1000, str(error or "nacked"))
 
     def _give_back(self, message: Any, attempt: int, delay_s: float, error: str) -> None:
         partition, offset = message.partition(), message.offset()
-        self._inflight = deque(h for h in self._inflight
-                               if not (h.partition == partition and h.offset == offset))
         if attempt >= self._max_deliveries:
             self._broker.dead_letter(self._topic, self._group, message, attempt,
                                      "max-deliveries", error)
@@ -355,15 +362,15 @@ class KafkaSubscription:
             self._dirty = True
             return
         again = self._broker.attempts.next(self._group, self._topic, partition, offset)
-        self._parts[partition].unsettled[offset] = again
+        token = self._parts[partition].unsettled[offset] = next(self._tokens)
         self._retry.append(_Held(time.monotonic() + delay_s, partition, offset, again,
-                                 message))
+                                 message, token))
 
     def _expire(self, now: float) -> None:
         """Records held past the ack timeout come back, as an engine's redelivery would."""
         while self._inflight and self._inflight[0].due <= now:
             held = self._inflight.popleft()
-            if self._current(held.partition, held.offset, held.attempt) is not None:
+            if self._live(held):
                 self._give_back(held.message, held.attempt, 0.0,
                                 f"ack timeout after {int(self._ack_timeout_s * 1000)} ms")
 
@@ -412,8 +419,7 @@ class KafkaSubscription:
             if p in self._parts:
                 self._parts[p] = _Partition()
                 self._consumer.seek(TopicPartition(self._topic, p, offset))
-        self._inflight = deque(h for h in self._inflight if h.partition not in offsets)
-        self._retry = [h for h in self._retry if h.partition not in offsets]
+        # What was held for those partitions went stale with their state.
 
     @property
     def assigned(self) -> set[int]:
