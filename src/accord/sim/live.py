@@ -7,15 +7,13 @@ keep the scenario's names (they are scoped by stream on both engines).
 
 from __future__ import annotations
 
-import contextlib
-import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
-from accord.broker.adapters import AdapterError, EngineBroker, EngineSubscription, connect
+from accord.broker.adapters import AdapterError, EngineBroker, connect
 from accord.broker.metrics import BrokerMetrics
 from accord.broker.records import DeadLetter
 
@@ -23,9 +21,6 @@ NAMESPACE = "accord-sim."
 
 UNCHECKABLE = {"per-key-order": "partitions"}
 """Invariant -> the engine difference (``EngineBroker.differences``) that rules it out."""
-
-READ_BACK_IDLE_S = 2.0
-"""Reading a log back stops once it is caught up, or after this long with nothing new."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,30 +97,9 @@ class LiveTarget:
         return list(self.broker.dead_letters(self.name(topic)))
 
     def read_log(self, topic: str) -> list[LogEntry]:
-        """The topic's whole log, read back through a group of its own from the start."""
-        physical = self.name(topic)
-        group = f"accord-replay-{uuid.uuid4().hex[:8]}"
-        sub: EngineSubscription = self.broker.subscribe(
-            physical, group, max_deliveries=1_000, ack_timeout_ms=600_000, max_in_flight=1_000,
-            start="earliest")
-        out: dict[tuple[int, int], LogEntry] = {}  # a redelivery is not a second record
-        try:
-            idle_since = time.monotonic()
-            while time.monotonic() - idle_since < READ_BACK_IDLE_S:
-                batch = sub.poll(1_000, timeout_ms=100)
-                for m in batch:
-                    out[(m.partition, m.offset)] = LogEntry(m.partition, m.offset, m.value,
-                                                            m.headers)
-                    m.ack()
-                if batch:
-                    idle_since = time.monotonic()
-                elif self.broker.lag(group, physical) == 0:
-                    break
-        finally:
-            sub.close()
-            with contextlib.suppress(AdapterError):
-                self.broker.drop_group(group, physical)
-        return [out[k] for k in sorted(out)]
+        """The topic's whole log, read back without moving any group of the run."""
+        return [LogEntry(m.partition, m.offset, m.value, m.headers)
+                for m in self.broker.read_all(self.name(topic))]
 
     def close(self) -> None:
         """Delete the run's topics, then disconnect.

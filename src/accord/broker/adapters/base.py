@@ -8,13 +8,15 @@ differently from the embedded broker in ``differences``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, cast, runtime_checkable
 
 from accord.broker.metrics import BrokerMetrics, LatencySummary, PartitionMetrics, TopicMetrics
 from accord.broker.protocol import Broker, Subscription
@@ -161,6 +163,11 @@ class EngineBroker(Broker, Protocol):
         take seconds to form; NATS and Redis members take part at once)."""
         ...
 
+    def read_all(self, topic: str) -> list[EngineMessage]:
+        """Every record of ``topic`` up to its end now, each once, in log order per
+        partition, without touching any group's position."""
+        ...
+
     def exists(self, topic: str) -> bool: ...
     def lag(self, group: str, topic: str) -> int: ...
     def drop_group(self, group: str, topic: str) -> None: ...
@@ -233,8 +240,40 @@ class WallClock:
     def ready(self) -> None:
         """Members of NATS and Redis groups take part from their first request."""
 
+    def read_all(self, topic: str) -> list[EngineMessage]:
+        """Read through a group of its own from the start, removed afterwards."""
+        return read_through_group(cast(EngineBroker, self), topic)
+
     def metrics(self) -> BrokerMetrics:
         return self.stats.snapshot(now_ms(), self.lag)
+
+
+READ_BACK_IDLE_S = 2.0
+"""Reading a log back stops once it is caught up, or after this long with nothing new."""
+
+
+def read_through_group(broker: EngineBroker, topic: str) -> list[EngineMessage]:
+    """``topic``'s whole log, read through a group of its own from the start."""
+    group = f"accord-replay-{uuid.uuid4().hex[:8]}"
+    sub = broker.subscribe(topic, group, max_deliveries=1_000, ack_timeout_ms=600_000,
+                           max_in_flight=1_000, start="earliest")
+    out: dict[tuple[int, int], EngineMessage] = {}  # a redelivery is not a second record
+    try:
+        idle_since = time.monotonic()
+        while time.monotonic() - idle_since < READ_BACK_IDLE_S:
+            batch = sub.poll(1_000, timeout_ms=100)
+            for m in batch:
+                out[(m.partition, m.offset)] = m
+                m.ack()
+            if batch:
+                idle_since = time.monotonic()
+            elif broker.lag(group, topic) == 0:
+                break
+    finally:
+        sub.close()
+        with contextlib.suppress(AdapterError):
+            broker.drop_group(group, topic)
+    return [out[k] for k in sorted(out)]
 
 
 def header_map(items: Mapping[str, str | bytes] | None) -> Headers:

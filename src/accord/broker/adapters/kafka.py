@@ -120,6 +120,10 @@ def _explain(url: str, error: KafkaError | str) -> AdapterError:
     return AdapterError(f"kafka at {url} failed: {text}")
 
 
+def _nothing(*_: object) -> None:
+    """Settling a record read outside any group: there is nothing to settle."""
+
+
 def _rank(error: KafkaError) -> int:
     """How much an error says about why a broker is unusable (more is clearer)."""
     text = error.str().lower()
@@ -739,23 +743,32 @@ class KafkaBroker(WallClock):
 
     def dead_letters(self, topic: str) -> list[DeadLetter]:
         out = []
-        for message in self._read_all(topic + DLQ_SUFFIX):
-            headers = {k: (v.decode(errors="replace") if isinstance(v, bytes) else v or "")
-                       for k, v in message.headers() or ()}
-            is_json = headers.pop(ENCODING_HEADER, None) == "json"
-            data = message.value() or b""
-            offset = int(headers.get("x-dead-letter-offset", "0"))
-            partition = int(headers.get("x-dead-letter-partition", "0"))
-            raw_key = message.key()
-            key = raw_key.decode(errors="replace") if isinstance(raw_key, bytes) else None
-            record = Record(topic, partition, offset, message.timestamp()[1], key, data,
-                            is_json, header_map(headers), len(data))
-            out.append(DeadLetter(record, headers.get("x-dead-letter-group", ""),
+        for message in self.read_all(topic + DLQ_SUFFIX):
+            headers = message.headers
+            record = Record(topic, int(headers.get("x-dead-letter-partition", "0")),
+                            int(headers.get("x-dead-letter-offset", "0")), message.timestamp,
+                            message.key, message.data, message.is_json, headers,
+                            len(message.data))
+            out.append(DeadLetter(record, str(headers.get("x-dead-letter-group", "")),
                                   int(headers.get("x-dead-letter-attempt", "0")),
-                                  headers.get("x-dead-letter-reason", ""),
-                                  headers.get("x-dead-letter-error", ""),
-                                  message.timestamp()[1], header_map(headers)))
+                                  str(headers.get("x-dead-letter-reason", "")),
+                                  str(headers.get("x-dead-letter-error", "")),
+                                  message.timestamp, headers))
         return out
+
+    def read_all(self, topic: str) -> list[EngineMessage]:
+        """Assigned partition by partition, outside any group: no group to form or drop."""
+        out = []
+        for raw in self._read_all(topic):
+            headers = {k: (v.decode(errors="replace") if isinstance(v, bytes) else v or "")
+                       for k, v in raw.headers() or ()}
+            is_json = headers.pop(ENCODING_HEADER, None) == "json"
+            raw_key = raw.key()
+            out.append(EngineMessage(
+                topic, raw.partition(), raw.offset(), raw.timestamp()[1],
+                raw_key.decode(errors="replace") if isinstance(raw_key, bytes) else None,
+                raw.value() or b"", is_json, header_map(headers), 1, "", _nothing, _nothing))
+        return sorted(out, key=lambda m: (m.partition, m.offset))
 
     def _read_all(self, topic: str) -> list[Any]:
         """Every record of ``topic`` up to its end now, partition by partition."""
