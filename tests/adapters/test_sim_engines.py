@@ -208,7 +208,8 @@ def test_run_leaves_nothing_behind(redis_url: str, nats_url: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["nats://127.0.0.1:1", "redis://127.0.0.1:1/0",
-                                 "kafka://127.0.0.1:9092"])
+                                 "kafka://127.0.0.1:9092", "kafka://127.0.0.1",
+                                 "kafka://h:1?enable.auto.commit=true", "amqp://h:5672"])
 def test_unusable_broker_is_one_clear_error(url: str, capsys: Any,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
