@@ -1,7 +1,8 @@
 """Events/s consumed through each real-engine adapter with validation, next to the raw client.
 
 Run: ``.venv/bin/python benchmarks/bench_adapters.py`` (needs ``nats-server`` and
-``redis-server`` on PATH; it starts its own on free loopback ports and stops them).
+``redis-server`` on PATH; it starts its own on free loopback ports and stops them; Kafka is
+librdkafka's mock cluster from the confluent-kafka wheel, started the same way).
 benchmarks/adapters.md records the figures.
 
 Workload, per engine and round: N copies of the example ``orders.OrderPlaced`` v2 event
@@ -9,12 +10,16 @@ are published, then consumed once by one group member and acked one by one.
 
 - raw: the engine's own client doing the same protocol work (redis-py ``XREADGROUP`` in
   batches of 500 and one ``XACK`` per entry; nats-py ``fetch(500)`` and ``ack()`` per
-  message on its own event loop), plus ``json.loads`` of each value;
+  message on its own event loop; a confluent-kafka ``Consumer`` in a cooperative-sticky
+  group, ``consume(500)`` and an asynchronous commit after each batch, as the adapter
+  commits once per poll), plus ``json.loads`` of each value;
 - adapter: ``accord.broker.adapters`` ``poll(500)`` and ``ack()``, and each message
   judged by ``accord.tap.Identifier`` against the whole example registry by channel
   (``orders`` holds five contracts, so most messages are tried against several schemas).
 
-Both run in the same process, against the same server, in alternating rounds.
+Both run in the same process, against the same server, in alternating rounds. On Kafka
+both sides' clocks start when their first batch arrives: a new group takes 3 s to form on
+the mock cluster (its initial rebalance delay), which neither side can shorten.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ from accord.tap import Identifier
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = 20_000
+KAFKA_EVENTS = 10_000
+"""librdkafka's mock cluster keeps 5 MiB per partition (older message sets are dropped, as
+retention.bytes would): 20,000 of these ~1.2 KB events on 4 partitions would lose some."""
 ROUNDS = 5
 BATCH = 500
 IN_FLIGHT = 1000  # MaxAckPending on NATS, for both sides
@@ -54,19 +62,28 @@ def _example() -> dict[str, Any]:
 def _fill(url: str, topic: str, value: dict[str, Any]) -> None:
     broker = connect(url)
     broker.create_topic(topic)
-    for _ in range(EVENTS):
-        broker.publish(topic, value)
+    for _ in range(0, EVENTS, 1_000):
+        broker.publish_many(topic, [(value, None, None)] * 1_000)
     broker.close()
 
 
-def _adapter(url: str, topic: str, group: str, judge: Identifier) -> float:
+def _adapter(url: str, topic: str, group: str, judge: Identifier | None) -> float:
+    """Through the adapter, each message judged; with no judge, only decoded (the adapter's
+    own cost next to the raw client's, validation apart)."""
     broker = connect(url)
     sub = broker.subscribe(topic, group, start="earliest", max_in_flight=IN_FLIGHT)
     seen = valid = 0
     started = time.perf_counter()
     while seen < EVENTS:
-        for message in sub.poll(BATCH, timeout_ms=200):
-            valid += judge.judge(message.data, message.headers, "bench").valid
+        batch = sub.poll(BATCH, timeout_ms=200)
+        if not seen and url.startswith("kafka"):
+            started = time.perf_counter()  # the group has formed: the clock starts
+        for message in batch:
+            if judge is None:
+                json.loads(message.data)
+                valid += 1
+            else:
+                valid += judge.judge(message.data, message.headers, "bench").valid
             message.ack()
             seen += 1
     elapsed = time.perf_counter() - started
@@ -122,23 +139,53 @@ def _raw_nats(url: str, topic: str, group: str) -> float:
     return asyncio.run(consume())
 
 
-RAW: dict[str, Callable[[str, str, str], float]] = {"nats": _raw_nats, "redis": _raw_redis}
+def _raw_kafka(url: str, topic: str, group: str) -> float:
+    from confluent_kafka import Consumer
+
+    consumer = Consumer({"bootstrap.servers": url.partition("://")[2], "group.id": group,
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                         "partition.assignment.strategy": "cooperative-sticky",
+                         "session.timeout.ms": 4_000, "fetch.wait.max.ms": 20})
+    consumer.subscribe([topic])
+    seen = 0
+    started = time.perf_counter()
+    while seen < EVENTS:
+        batch = consumer.consume(BATCH, 0.2)
+        if not seen:
+            started = time.perf_counter()  # the group has formed: the clock starts
+        for message in batch:
+            if message.error() is None:
+                json.loads(message.value())
+                seen += 1
+        if batch:
+            consumer.commit(asynchronous=True)
+    elapsed = time.perf_counter() - started
+    consumer.close()
+    return EVENTS / elapsed
+
+
+RAW: dict[str, Callable[[str, str, str], float]] = {
+    "nats": _raw_nats, "redis": _raw_redis, "kafka": _raw_kafka}
 
 
 def main() -> None:
+    global EVENTS
     value = _example()
     judge = Identifier(load_registry(ROOT / "contracts"), "orders")
     # Warm-up outside the timing: the first judgement generates the registry's classes.
     assert judge.judge(json.dumps(value).encode(), {}, "warm-up").valid
-    ratios: dict[str, list[float]] = {"nats": [], "redis": []}
-    print(f"# adapters: {EVENTS:,} events x {ROUNDS} rounds, {datetime.now(UTC):%Y-%m-%d %H:%M} "
-          f"UTC, Python {platform.python_version()}, {platform.machine()}")
+    engines = [e for e in sys.argv[1:] if e in RAW] or list(RAW)
+    ratios: dict[str, list[float]] = {engine: [] for engine in engines}
+    print(f"# adapters: {EVENTS:,} events (Kafka {KAFKA_EVENTS:,}) x {ROUNDS} rounds, "
+          f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
+          f"{platform.machine()}")
     print("\n| engine | round | raw client events/s | adapter + validation events/s | ratio |")
     print("|---|---|---|---|---|")
-    for engine in ("nats", "redis"):
+    for engine in engines:
+        EVENTS = KAFKA_EVENTS if engine == "kafka" else 20_000
         with serve(engine) as url:
             for n in range(ROUNDS):
-                topic = f"orders{n}" if engine == "redis" else "orders"
+                topic = "orders" if engine == "nats" else f"orders{n}"
                 raw_topic, adapter_topic = f"raw{n}", topic
                 _fill(url, raw_topic, value)
                 raw = RAW[engine](url, raw_topic, "g")
@@ -149,10 +196,31 @@ def main() -> None:
                 ratios[engine].append(adapted / raw)
                 print(f"| {engine} | {n + 1} | {raw:,.0f} | {adapted:,.0f} | "
                       f"{adapted / raw:.2f}x |", flush=True)
+    if "--alone" in sys.argv:
+        _alone(engines, value)
     print()
     for engine, found in ratios.items():
         print(f"{engine}: median ratio {statistics.median(found):.2f}x "
               f"(range {min(found):.2f}-{max(found):.2f}x over {len(found)} rounds)")
+
+
+def _alone(engines: list[str], value: dict[str, Any]) -> None:
+    """The adapter without validation, against the same raw client, same rounds."""
+    print("\n| engine | round | raw client events/s | adapter alone (decode only) events/s | "
+          "ratio |")
+    print("|---|---|---|---|---|")
+    for engine in engines:
+        with serve(engine) as url:
+            for n in range(ROUNDS):
+                topic = "orders" if engine == "nats" else f"alone{n}"
+                _fill(url, f"rawalone{n}", value)
+                raw = RAW[engine](url, f"rawalone{n}", "ga")
+                _fill(url, topic, value)
+                adapted = _adapter(url, topic, f"ga{n}", None)
+                if engine == "nats":
+                    _purge(url, topic, f"rawalone{n}")
+                print(f"| {engine} | {n + 1} | {raw:,.0f} | {adapted:,.0f} | "
+                      f"{adapted / raw:.2f}x |", flush=True)
 
 
 def _purge(url: str, *subjects: str) -> None:

@@ -1,7 +1,8 @@
 """`accord sim run --broker`: the simulator's events/s on each engine, next to the raw client.
 
-Run: ``.venv/bin/python benchmarks/bench_sim_engines.py`` (needs ``nats-server`` and
-``redis-server``; it starts its own on free loopback ports). benchmarks/sim_engines.md
+Run: ``.venv/bin/python benchmarks/bench_sim_engines.py [ENGINE ...]`` (needs
+``nats-server`` and ``redis-server``; it starts its own on free loopback ports, and
+librdkafka's mock Kafka cluster from the confluent-kafka wheel). benchmarks/sim_engines.md
 records the figures.
 
 Workload, per engine and round: N ``orders.OrderPlaced`` events from the simulator's own
@@ -15,8 +16,14 @@ valid-accepted and invalid-dead-lettered, no faults.
 - raw: the engine's own client publishing the same N canonical payloads at its best
   (redis-py: one pipeline of XADDs; nats-py: ``js.publish`` calls in flight together,
   1,000 at a time, ``asyncio.gather``-ed), then one consumer fetching in batches of 500,
-  ``json.loads`` and one ack each; on a fresh stream. The simulator publishes each loop's
-  due events with ``publish_many`` (the same two techniques), so this is like for like.
+  ``json.loads`` and one ack each; on a fresh stream. Kafka: one idempotent producer
+  (murmur2, as the adapter's) producing all N keyed payloads then ``flush``, then a new
+  consumer group reading them back in batches of 500 with an asynchronous commit per
+  batch. On Kafka both clocks start once the group has formed (3 s on the mock cluster):
+  the simulator's figure is its report's ``elapsed_ms``, which starts at the first event
+  after ``ready()``, and the raw side forms its group before producing. The
+  simulator publishes each loop's due events with ``publish_many`` (the same
+  techniques), so this is like for like.
 - embedded: the same Simulation on the embedded broker (virtual time), for scale.
 
 All in the same process; sim and raw against the same server, alternating which goes
@@ -68,6 +75,9 @@ def _sim(broker: str | None) -> float:
     elapsed = time.perf_counter() - started
     assert report.ok, report.text()
     assert report.metrics["events"] == EVENTS
+    if broker is not None and broker.startswith("kafka"):
+        # The run's own real time, from its first event: its groups formed before it.
+        elapsed = report.metrics["elapsed_ms"] / 1000
     return EVENTS / elapsed
 
 
@@ -127,8 +137,41 @@ def _raw_nats(url: str, topic: str, payloads: list[bytes]) -> float:
     return asyncio.run(run())
 
 
+def _raw_kafka(url: str, topic: str, payloads: list[bytes]) -> float:
+    from confluent_kafka import Consumer, Producer
+
+    servers = url.partition("://")[2]
+    producer = Producer({"bootstrap.servers": servers, "enable.idempotence": True,
+                         "partitioner": "murmur2_random", "linger.ms": 2})
+    producer.list_topics(topic, timeout=10)  # created (auto) before the group forms
+    consumer = Consumer({"bootstrap.servers": servers, "group.id": f"raw-{topic}",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                         "partition.assignment.strategy": "cooperative-sticky",
+                         "session.timeout.ms": 4_000, "fetch.wait.max.ms": 20})
+    consumer.subscribe([topic])
+    while not consumer.assignment():  # the group forms first, as the simulator's does
+        consumer.consume(1, 0.1)
+    started = time.perf_counter()
+    for n, payload in enumerate(payloads):
+        producer.produce(topic, payload, f"k{n % 10}".encode())
+        producer.poll(0)
+    producer.flush(30)
+    seen = 0
+    while seen < len(payloads):
+        batch = consumer.consume(BATCH, 0.2)
+        for message in batch:
+            if message.error() is None:
+                json.loads(message.value())
+                seen += 1
+        if batch:
+            consumer.commit(asynchronous=True)
+    elapsed = time.perf_counter() - started
+    consumer.close()
+    return len(payloads) / elapsed
+
+
 RAW: dict[str, Callable[[str, str, list[bytes]], float]] = {
-    "nats": _raw_nats, "redis": _raw_redis}
+    "nats": _raw_nats, "redis": _raw_redis, "kafka": _raw_kafka}
 
 
 def main() -> None:
@@ -141,8 +184,9 @@ def main() -> None:
     print("\n| engine | round | raw client publish + consume events/s | "
           "accord sim run --broker events/s | ratio |")
     print("|---|---|---|---|---|")
-    ratios: dict[str, list[float]] = {"nats": [], "redis": []}
-    for engine in ("nats", "redis"):
+    engines = [e for e in sys.argv[1:] if e in RAW] or list(RAW)
+    ratios: dict[str, list[float]] = {engine: [] for engine in engines}
+    for engine in engines:
         with serve(engine) as url:
             for n in range(ROUNDS):
                 first_raw = n % 2 == 0  # alternate which goes first

@@ -91,6 +91,8 @@ MOCK_DIFFERENCES = {
               "auto-created with its default partition count and stay until it stops",
     "seek-by-time": "librdkafka's mock cluster answers every timestamp lookup with the end "
                     "of the partition (ListOffsets by time is not implemented there)",
+    "retention": "librdkafka's mock cluster keeps at most 5 MiB per partition and drops the "
+                 "oldest records beyond that",
 }
 
 
