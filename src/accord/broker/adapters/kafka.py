@@ -186,7 +186,7 @@ class KafkaSubscription:
         self._assigned_at: float | None = None
         self._joined = False
         self._consumer = Consumer(broker.settings(
-            {"fetch.wait.max.ms": 20, "heartbeat.interval.ms": 300, **broker.group_timing},
+            {"fetch.wait.max.ms": 5, "heartbeat.interval.ms": 300, **broker.group_timing},
             {"group.id": group, "enable.auto.commit": False, "enable.auto.offset.store": False,
              "auto.offset.reset": start, "partition.assignment.strategy": "cooperative-sticky",
              "client.id": self._id}), logger=broker.logger)
