@@ -145,7 +145,7 @@ def _raw_kafka(url: str, topic: str, group: str) -> float:
     consumer = Consumer({"bootstrap.servers": url.partition("://")[2], "group.id": group,
                          "auto.offset.reset": "earliest", "enable.auto.commit": False,
                          "partition.assignment.strategy": "cooperative-sticky",
-                         "session.timeout.ms": 4_000, "fetch.wait.max.ms": 20})
+                         "session.timeout.ms": 4_000, "fetch.wait.max.ms": 5})
     consumer.subscribe([topic])
     seen = 0
     started = time.perf_counter()

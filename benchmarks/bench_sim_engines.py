@@ -147,7 +147,7 @@ def _raw_kafka(url: str, topic: str, payloads: list[bytes]) -> float:
     consumer = Consumer({"bootstrap.servers": servers, "group.id": f"raw-{topic}",
                          "auto.offset.reset": "earliest", "enable.auto.commit": False,
                          "partition.assignment.strategy": "cooperative-sticky",
-                         "session.timeout.ms": 4_000, "fetch.wait.max.ms": 20})
+                         "session.timeout.ms": 4_000, "fetch.wait.max.ms": 5})
     consumer.subscribe([topic])
     while not consumer.assignment():  # the group forms first, as the simulator's does
         consumer.consume(1, 0.1)
