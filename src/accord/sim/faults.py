@@ -64,10 +64,15 @@ class Faults:
         self.injected: list[Fault] = []
         """Every fault that fired, in order (kept when ``record``: a reproducer's schedule)."""
         self.counts: dict[str, int] = {}
+        # The CRC of each kind's "seed|kind|" prefix: a draw goes on from it (the same
+        # value as the CRC of the whole text) instead of hashing the prefix again.
+        self._prefixes: dict[str, int] = {}
 
     def _draw(self, kind: str, event: str, group: str | None) -> float:
-        text = f"{self.seed}|{kind}|{event}|{group}".encode()
-        return zlib.crc32(text) / 4294967296.0
+        prefix = self._prefixes.get(kind)
+        if prefix is None:
+            prefix = self._prefixes[kind] = zlib.crc32(f"{self.seed}|{kind}|".encode())
+        return zlib.crc32(f"{event}|{group}".encode(), prefix) / 4294967296.0
 
     def _fires(self, kind: str, p: float, event: str, group: str | None,
                ms: int = 0) -> Fault | None:

@@ -82,6 +82,7 @@ class _Source:
             stream = SampleStream(version.resolved, seed=seed, examples=version.examples,
                                   label=f"{spec.event} v{number}")
             self.pools[number] = stream.take(POOL)
+        self.indices = {number: range(len(pool)) for number, pool in self.pools.items()}
         self.numbers = [n for n, _ in spec.versions]
         self.cumulative = list(itertools.accumulate(w for _, w in spec.versions))
         self.total = self.cumulative[-1]
@@ -129,13 +130,13 @@ class _Source:
         number = self.numbers[0]
         if len(self.numbers) > 1:
             number = self.numbers[bisect.bisect(self.cumulative, rng.random() * self.total)]
-        pool = self.pools[number]
-        index = rng.randrange(len(pool))
-        key = self.keys[rng.randrange(len(self.keys))]
+        # choice(seq) is seq[randrange(len(seq))], the same draw with less on the way.
+        index = rng.choice(self.indices[number])
+        key = rng.choice(self.keys)
         slot = (number, index, key)
         shared = self.shared.get(slot)
         if shared is None:
-            payload = pool[index]
+            payload = self.pools[number][index]
             if self.key_field and isinstance(payload, dict):
                 payload = {**payload, self.key_field: key}
             shared = self.shared[slot] = (payload, canonical(payload))
@@ -195,6 +196,9 @@ class _Flow:
         schema = start.version(number).resolved  # type: ignore[union-attr]
         self.key_node = Compiler(schema).compile(
             (schema.get("properties") or {}).get(field_, True)) if field_ else None
+        # Per step: whether a key is valid there (with the step's first pool sample).
+        self.key_ok = [self.validators.with_key(name, number, pool[0], field_)
+                       for name, (number, _, field_, pool) in self.samples.items() if field_]
         self.used: set[str] = set()
         self.counter = 0
         # (at, order, key, step name, steps before, late): due steps of live entities.
@@ -209,9 +213,7 @@ class _Flow:
         for _ in range(50):
             value = self.key_node.gen(self.rng, 0)
             if isinstance(value, str) and value not in self.used and all(
-                    not field_ or self.validators.is_valid(name, number,
-                                                           {**pool[0], field_: value})
-                    for name, (number, _, field_, pool) in self.samples.items()):
+                    ok(value) for ok in self.key_ok):
                 self.used.add(value)
                 return value
         raise ScenarioError(f"flow from {self.spec.start}: cannot draw a fresh key (50 draws "
