@@ -568,19 +568,23 @@ class Engine:
 
     def _poll_all(self) -> int:
         polled = 0
-        slow = self.broker_faults is not None and self.broker_faults.slow
+        bf = self.broker_faults
+        slow = bf is not None and bf.slow
+        handle = self._handle
         for m, (c, topic, members) in enumerate(self.members):
             for i in range(len(members)):
-                self._busy_until = self._busy(m, i) if slow else None
-                if self._busy_until == 0:
+                busy = self._busy_until = self._busy(m, i) if slow else None
+                if busy == 0:
                     continue
                 batch = members[i].poll(500)
-                if self._busy_until and not batch:  # nothing taken: not slow with it yet
-                    assert self.broker_faults is not None
-                    self.broker_faults.slow[(m, i)].took = False
+                if not batch:
+                    if busy:  # nothing taken: not slow with it yet
+                        assert bf is not None
+                        bf.slow[(m, i)].took = False
+                    continue
                 polled += len(batch)
                 for d in batch:
-                    if not self._handle(c, topic, members, i, d):
+                    if not handle(c, topic, members, i, d):
                         break
         return polled
 

@@ -290,15 +290,21 @@ def generate(scenario: Scenario, validators: Validators,
 def _merged(scenario: Scenario, sources: list[_Source], flows: list[_Flow]
             ) -> Iterator[SimEvent]:
     rates = [s.spec.per_ms for s in sources] + [f.spec.per_ms for f in flows]
+    ticks = [1 / rate for rate in rates]
     # Each producer (and each flow's entity starts) ticks at its own rate; a heap merges
     # them by time, then producer order. Flows' due steps come from their own heaps.
     heap = [(0.0, i) for i in range(len(rates))]
     limit, until = scenario.events, scenario.duration_ms
     n = 0
+    makers = [s.make for s in sources]
+    count = len(sources)
     while heap:
-        flow = min(flows, key=lambda f: f.next_at, default=None)
-        if flow is not None and flow.next_at <= heap[0][0]:
-            at = int(flow.next_at)
+        flow, due = None, float("inf")  # the flow with the earliest due step (first on ties)
+        for f in flows:
+            if f.heap and f.heap[0][0] < due:
+                flow, due = f, f.heap[0][0]
+        if flow is not None and due <= heap[0][0]:
+            at = int(due)
             if (limit is not None and n >= limit) or (until is not None and at >= until):
                 return
             event = flow.emit(f"e{n}")
@@ -310,9 +316,9 @@ def _merged(scenario: Scenario, sources: list[_Source], flows: list[_Flow]
         at = int(when)
         if (limit is not None and n >= limit) or (until is not None and at >= until):
             return
-        if i < len(sources):
-            yield sources[i].make(f"e{n}", at)
+        if i < count:
+            yield makers[i](f"e{n}", at)
             n += 1
         else:
-            flows[i - len(sources)].start(at)
-        heapq.heappush(heap, (when + 1 / rates[i], i))
+            flows[i - count].start(at)
+        heapq.heappush(heap, (when + ticks[i], i))

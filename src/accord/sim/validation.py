@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import marshal
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,8 @@ from accord.validation import validator as validator_for_schema
 MEMO_LIMIT = 20_000
 PARSED_KEPT = 1_024
 """Records' payloads parsed for the built-in models, kept until this many (then dropped)."""
+COPIES_KEPT = 4_096
+"""Records' payloads kept (marshalled) to hand handlers fresh copies, until this many."""
 # Keywords that relate one property to another (or to the whole object). Without them at
 # the root, an object is valid exactly when each property is valid on its own and the
 # rest of the object is: so the partition key can be checked apart from the payload.
@@ -88,6 +91,7 @@ class Validators:
         self._split: dict[tuple[str, int, str], Any] = {}
         self._parsed: dict[bytes, Any] = {}
         self._envelopes: dict[str, Contract | None] = {}
+        self._copies: dict[bytes, bytes] = {}
 
     def _enveloped(self, event: str) -> Contract | None:
         """The event's contract when it travels in a CloudEvents envelope, else None."""
@@ -133,7 +137,7 @@ class Validators:
         """
         contract = self._enveloped(event)
         if contract is None:
-            payload = json.loads(data)
+            payload = self._fresh(data)
         else:
             from accord.interop.cloudevents import CloudEventError, parse, validate_attributes
 
@@ -152,6 +156,19 @@ class Validators:
             cls = self._classes.get((event, version))
             if cls is not None:
                 return cls.from_dict(payload)
+        return payload
+
+    def _fresh(self, data: bytes) -> Any:
+        """``json.loads(data)``: objects of its own for each caller, rebuilt from a copy kept
+        per distinct record value (marshal rebuilds them several times faster than JSON
+        is parsed; records repeat, as pooled samples, duplicates and redeliveries)."""
+        copy = self._copies.get(data)
+        if copy is not None:
+            return marshal.loads(copy)
+        payload = json.loads(data)
+        if len(self._copies) >= COPIES_KEPT:
+            self._copies.clear()
+        self._copies[data] = marshal.dumps(payload)
         return payload
 
     @property
