@@ -282,6 +282,7 @@ class Consumer:
     def _leave(self, state: str, reason: str, error: str) -> None:
         self.state = state
         group = self._group
+        group.core._left += 1
         pending = self._live()
         self._inflight.clear()
         self._n_inflight = 0

@@ -27,7 +27,7 @@ from accord.sim.scenario import (
     StepSpec,
     topic_of,
 )
-from accord.sim.validation import Validators, canonical
+from accord.sim.validation import KeyedText, Validators, canonical
 
 POOL = 48
 JSON = Any
@@ -103,6 +103,7 @@ class _Source:
         # share them (nobody changes a published payload), so memory and encoding stay
         # bounded by the pool, not the run.
         self.shared: dict[tuple[int, int, str | None], tuple[JSON, str]] = {}
+        self.texts: dict[tuple[int, int], KeyedText] = {}  # per pool sample, with a key
 
     def _keys(self, contract: Any, seed: int) -> list[str | None]:
         if not self.key_field:
@@ -138,8 +139,13 @@ class _Source:
         if shared is None:
             payload = self.pools[number][index]
             if self.key_field and isinstance(payload, dict):
-                payload = {**payload, self.key_field: key}
-            shared = self.shared[slot] = (payload, canonical(payload))
+                texts = self.texts.get((number, index))
+                if texts is None:
+                    texts = self.texts[(number, index)] = KeyedText(payload, self.key_field)
+                shared = ({**payload, self.key_field: key}, texts(key))
+            else:
+                shared = (payload, canonical(payload))
+            self.shared[slot] = shared
         payload, text = shared
         if self.spec.invalid and rng.random() < self.spec.invalid:
             poison = poison_of(payload, rng, lambda p: self.validators.is_valid(
@@ -199,6 +205,7 @@ class _Flow:
         # Per step: whether a key is valid there (with the step's first pool sample).
         self.key_ok = [self.validators.with_key(name, number, pool[0], field_)
                        for name, (number, _, field_, pool) in self.samples.items() if field_]
+        self.texts: dict[tuple[str, int], KeyedText] = {}  # per pool sample
         self.used: set[str] = set()
         self.counter = 0
         # (at, order, key, step name, steps before, late): due steps of live entities.
@@ -265,10 +272,14 @@ class _Flow:
                     self._push(when + 1, key, name, before, True)  # after its successor
                     return None
         number, topic, field_, pool = self.samples[name]
-        payload = pool[self.rng.randrange(len(pool))]
+        index = self.rng.randrange(len(pool))
+        payload, text = pool[index], None
         if field_ and isinstance(payload, dict):
-            payload = {**payload, field_: key}
-        return SimEvent(ident, at, name, number, key, topic, payload, True, None,
+            texts = self.texts.get((name, index))
+            if texts is None:
+                texts = self.texts[(name, index)] = KeyedText(payload, field_)
+            payload, text = {**payload, field_: key}, texts(key)
+        return SimEvent(ident, at, name, number, key, topic, payload, True, text,
                         self.index, before, step.terminal)
 
 

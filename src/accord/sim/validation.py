@@ -51,6 +51,31 @@ def canonical(payload: Any) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
 
+_HOLE = "\0accord-key\0"
+_HOLE_TEXT = _string(_HOLE)
+
+
+class KeyedText:
+    """``canonical({**sample, field: key})`` for any string key, without encoding the
+    sample again: its text is made once with a placeholder where the key goes, and the
+    key's JSON literal (the one `json.dumps` writes) is put in its place."""
+
+    __slots__ = ("_field", "_head", "_sample", "_tail")
+
+    def __init__(self, sample: dict[str, Any], field: str) -> None:
+        self._sample = sample
+        self._field = field
+        parts = canonical({**sample, field: _HOLE}).split(_HOLE_TEXT)
+        self._head = parts[0]
+        self._tail: str | None = parts[1] if len(parts) == 2 else None
+
+    def __call__(self, key: Any) -> str:
+        if self._tail is None or not isinstance(key, str):
+            return canonical({**self._sample, self._field: key})
+        literal: str = _string(key)
+        return self._head + literal + self._tail
+
+
 def compiled_classes(registry: Registry) -> dict[tuple[str, int], Any]:
     """(event, version) -> generated class, or {} when generation fails."""
     from accord.codegen.writer import generate_python
