@@ -335,7 +335,7 @@ class Engine:
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
         # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
         value, headers = text.encode(), None
-        contract = self._envelope(event)
+        contract = self._enveloped[event] if event in self._enveloped else self._envelope(event)
         if contract is not None:
             # A producer's events go as the scenario says it sends them; follow-ups from
             # handlers (`source` given) in structured mode.
@@ -357,7 +357,8 @@ class Engine:
         """One publish; to a partition without a leader, held by the producer and sent
         again (in order) when it is back."""
         try:
-            result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
+            result = self.broker.publish(topic if self.target is None else self.target.name(topic),
+                                         value, key=key, headers=headers)
         except PartitionOfflineError as exc:
             assert self.broker_faults is not None
             self.broker_faults.hold(exc.until, lambda: self._send(topic, value, key, headers,
