@@ -6,7 +6,7 @@ import random
 
 from accord.samples.stream import SampleStream
 from accord.sim.generators import poison_of
-from accord.sim.validation import Validators, canonical
+from accord.sim.validation import KeyedText, Validators, canonical
 from accord.testing.contract import validator_for_schema
 from tests.sim.sim_support import registry
 
@@ -38,5 +38,26 @@ def test_compiled_and_key_split_answers_match_jsonschema() -> None:
                                                text) is expected
                     assert validators.is_valid_keyed(contract.event, version.number, payload,
                                                      text, contract.key) is expected
+                    # The answer kept per whole text is the same the second time.
+                    assert validators.is_valid_keyed(contract.event, version.number, payload,
+                                                     text, contract.key) is expected
                     checked += 1
+                if contract.key and isinstance(sample, dict):
+                    # A flow's key test (the rest of the sample decided once) agrees too.
+                    test = validators.with_key(contract.event, version.number, sample,
+                                               contract.key)
+                    for variant in variants:
+                        key = variant.get(contract.key) if isinstance(variant, dict) else None
+                        assert test(key) is bool(reference.is_valid({**sample,
+                                                                     contract.key: key}))
     assert checked > 300
+
+
+def test_a_sample_text_with_a_key_put_in_is_its_canonical_text() -> None:
+    sample = {"b": [1, {"z": "é"}], "id": "x", "a": None, "\u2028": "\ud800"}
+    texts = KeyedText(sample, "id")
+    for key in ["k", "", 'quo"te\\', "naïve ☃", "\0accord-key\0", "\ud83d", 7, None]:
+        assert texts(key) == canonical({**sample, "id": key})
+    # A sample that already holds the placeholder's text cannot be split: encoded whole.
+    odd = KeyedText({"id": "x", "note": "\0accord-key\0"}, "id")
+    assert odd("k") == canonical({"id": "k", "note": "\0accord-key\0"})

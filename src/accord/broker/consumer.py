@@ -112,18 +112,22 @@ class Consumer:
         Each assigned partition serves its due redeliveries (lowest offset first) before
         new records; the starting partition rotates between polls for fairness.
         """
-        self._check_open()
+        if self.state != OPEN:
+            self._check_open()
         if max_records < 0:
             raise InvalidArgumentError(f"max_records must be >= 0, got {max_records}")
-        self._trim()
-        budget = min(max_records, self.max_in_flight - self._n_inflight)
-        out: list[Delivery] = []
+        q = self._inflight
+        if q and (q[0]._state != IN_FLIGHT or len(q) > 2 * self._n_inflight + 64):
+            self._trim()  # called only when it has something to do: this is the hot path
+        budget = self.max_in_flight - self._n_inflight
+        if max_records < budget:
+            budget = max_records
         parts = self._assigned
         n = len(parts)
+        out: list[Delivery] = []
         if budget <= 0 or not n:
             return out
         group = self._group
-        push = self._inflight.append
         now = group.core.clock.now
         deadline = now + self.ack_timeout_ms
         start = self._cursor
@@ -131,38 +135,40 @@ class Consumer:
         redelivered = 0
         for k in range(n):
             ps = parts[(start + k) % n]
-            if ps.log.offline_until > now:
+            log = ps.log
+            if log.offline_until > now:
                 continue  # no leader: nothing to fetch from it for now
-            unsettled = ps.unsettled
             ready = ps.ready
-            while ready and budget:
-                offset = heapq.heappop(ready)
-                prev = unsettled.get(offset)
-                if prev is None or prev._state != RETURNED:
-                    continue  # settled or voided since it was queued
-                d = Delivery(prev._row, prev.attempt + 1, deadline, self)
-                unsettled[offset] = d
-                push(d)
-                out.append(d)
-                budget -= 1
-                redelivered += 1
-                ps.redelivered += 1
-            if budget:
-                log = ps.log
-                nxt = ps.next_offset
-                if nxt < log.end_offset:
-                    # Records retention removed before this group read them are skipped,
-                    # as a Kafka consumer with auto.offset.reset=earliest skips them.
-                    records = log.read(nxt, budget)
-                    for r in records:
-                        d = Delivery(r, 1, deadline, self)
-                        unsettled[r[OFFSET]] = d
-                        push(d)
-                        out.append(d)
-                    ps.next_offset = records[-1][OFFSET] + 1 if records else log.end_offset
-                    budget -= len(records)
-                if not budget:
-                    break
+            if ready:
+                unsettled = ps.unsettled
+                while ready and budget:
+                    offset = heapq.heappop(ready)
+                    prev = unsettled.get(offset)
+                    if prev is None or prev._state != RETURNED:
+                        continue  # settled or voided since it was queued
+                    d = Delivery(prev._row, prev.attempt + 1, deadline, self)
+                    unsettled[offset] = d
+                    out.append(d)
+                    budget -= 1
+                    redelivered += 1
+                    ps.redelivered += 1
+            nxt = ps.next_offset
+            if budget and nxt < log.end_offset:
+                # Records retention removed before this group read them are skipped,
+                # as a Kafka consumer with auto.offset.reset=earliest skips them.
+                records = log.read(nxt, budget)
+                unsettled = ps.unsettled
+                for r in records:
+                    d = Delivery(r, 1, deadline, self)
+                    unsettled[r[OFFSET]] = d
+                    out.append(d)
+                ps.next_offset = records[-1][OFFSET] + 1 if records else log.end_offset
+                budget -= len(records)
+            if not budget:
+                break
+        if not out:
+            return out
+        self._inflight.extend(out)
         self._n_inflight += len(out)
         stats = group.topic.stats
         stats.delivered += len(out)
@@ -276,6 +282,7 @@ class Consumer:
     def _leave(self, state: str, reason: str, error: str) -> None:
         self.state = state
         group = self._group
+        group.core._left += 1
         pending = self._live()
         self._inflight.clear()
         self._n_inflight = 0

@@ -58,6 +58,8 @@ class EmbeddedBroker:
         self._rng = random.Random(seed)
         self._topics: dict[str, Topic] = {}
         self._consumers: list[Consumer] = []  # creation order; closed ones pruned on advance
+        self._left = 0  # consumers closed or crashed since the last prune
+        self._retained: list[Topic] = []  # topics with retention by time or compaction
         self._members = 0
         self._dedup_window_ms = dedup_window_ms
         self.rebalances: list[RebalanceEvent] = []  # in order; tests inspect them
@@ -122,6 +124,8 @@ class EmbeddedBroker:
             name, partitions, retention_ms, retention_bytes, compact, dead_letter, window
         )
         self._topics[name] = Topic(config)
+        if retention_ms is not None or compact:
+            self._retained.append(self._topics[name])
         dlq = config.dead_letter_topic
         if dlq is not None and dlq not in self._topics:
             self._topics[dlq] = Topic(TopicConfig(dlq, dead_letter=False, dedup_window_ms=window))
@@ -330,10 +334,12 @@ class EmbeddedBroker:
         then ack deadlines by consumer age. Retention and compaction run at the end.
         Returns the new time.
         """
-        self.clock.check_delay("advance", ms)
         clock = self.clock
+        clock.check_delay("advance", ms)
         target = clock.now + ms
-        self._consumers = [c for c in self._consumers if c.open]  # the rest hold nothing
+        if self._left:
+            self._consumers = [c for c in self._consumers if c.open]  # the rest hold nothing
+            self._left = 0
         while True:
             due = clock.next_due()
             open_consumers = [c for c in self._consumers if c._n_inflight]
@@ -348,10 +354,10 @@ class EmbeddedBroker:
             for c in open_consumers:
                 c.expire(clock.now)
         clock.now = target
-        for t in self._topics.values():
-            if t.config.retention_ms is not None or t.config.compact:
-                t.apply_retention(target)
-        self._trace("advance", ms, target)
+        for t in self._retained:
+            t.apply_retention(target)
+        if self._tracing:
+            self._trace("advance", ms, target)
         return target
 
     def compact(self, topic: str) -> int:

@@ -9,7 +9,6 @@ engine's own (AckWait, XAUTOCLAIM).
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import time
 from collections.abc import Callable, Iterable
@@ -252,6 +251,8 @@ class Engine:
         self._enveloped: dict[str, Contract | None] = {}
         self.lag_series: list[tuple[int, dict[str, int]]] = []
         self.latency_series: dict[int, dict[int, int]] = {}
+        self._second = -1  # the second of the run of the last ack noted, and its bucket
+        self._bucket: dict[int, int] = {}
         self._handler_names = {c.group: c.handler_name for c in scenario.consumers}
         for f in scenario.flows:
             for step in f.steps.values():
@@ -336,7 +337,7 @@ class Engine:
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
         # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
         value, headers = text.encode(), None
-        contract = self._envelope(event)
+        contract = self._enveloped[event] if event in self._enveloped else self._envelope(event)
         if contract is not None:
             # A producer's events go as the scenario says it sends them; follow-ups from
             # handlers (`source` given) in structured mode.
@@ -358,7 +359,8 @@ class Engine:
         """One publish; to a partition without a leader, held by the producer and sent
         again (in order) when it is back."""
         try:
-            result = self.broker.publish(self._name(topic), value, key=key, headers=headers)
+            result = self.broker.publish(topic if self.target is None else self.target.name(topic),
+                                         value, key=key, headers=headers)
         except PartitionOfflineError as exc:
             assert self.broker_faults is not None
             self.broker_faults.hold(exc.until, lambda: self._send(topic, value, key, headers,
@@ -469,26 +471,29 @@ class Engine:
                 d: Message) -> bool:
         """Run the handler on one delivery; False when the member crashed."""
         meta = self.records[(topic, d.partition, d.offset)]
-        if meta.event not in c.events:
+        event = meta.event
+        if event not in c.events:
             d.ack()  # not addressed to this service: a real consumer skips it
             self._note_latency(d, meta)
             return True
+        validators = self.validators
         if not meta.valid:
-            why = self.validators.why(meta.event, meta.version,
-                                      self.validators.payload(meta.event, d.value, d.headers))
+            why = validators.why(event, meta.version,
+                                 validators.payload(event, d.value, d.headers))
             self._last_attempt(c, d)
             _reject(d, f"schema: {why}")
             return True
         group = c.group
+        ident = meta.id
         pending = self.pending[group]
-        first = meta.id in pending
-        ctx = Context(meta.event, meta.version, meta.key, d.attempt, meta.id, c.service, group,
+        first = ident in pending
+        ctx = Context(event, meta.version, meta.key, d.attempt, ident, c.service, group,
                       self.states[group], self)
         try:
-            payload = self.validators.parsed(meta.event, d.value) if c.reads_only else None
+            payload = validators.parsed(event, d.value) if c.reads_only else None
             if payload is None:
-                payload = self.validators.decode(meta.event, meta.version, d.value,
-                                                 c.as_class, d.headers, c.as_envelope)
+                payload = validators.decode(event, meta.version, d.value, c.as_class,
+                                            d.headers, c.as_envelope)
         except CloudEventError as exc:  # the envelope is wrong, whatever its data
             self._last_attempt(c, d)
             _reject(d, f"cloudevents: {exc}")
@@ -498,33 +503,36 @@ class Engine:
         except Exception as exc:  # the handler's bug is the finding, not ours
             error = f"{type(exc).__name__}: {exc}"
             self.handler_errors.note(group, c.handler_name, exc,
-                                     f"{meta.event} v{meta.version}", meta.id, meta.key,
+                                     f"{event} v{meta.version}", ident, meta.key,
                                      d.attempt)
-            with contextlib.suppress(BrokerError):
+            try:
                 self._last_attempt(c, d)
                 d.nack(delay_ms=c.retry_delay_ms, error=error)
+            except BrokerError:
+                pass
             return True
         if first:
-            pending.discard(meta.id)
+            pending.discard(ident)
             self.handled[group] += 1
-            if meta.flow >= 0 and meta.key is not None and self.lifecycles.active:
-                self.lifecycles.handled(group, meta.flow, meta.key, meta.step, meta.terminal,
-                                        meta.event, meta.id, self.now)
-            if meta.key is not None and self._check_order:
+            key = meta.key
+            if meta.flow >= 0 and key is not None and self.lifecycles.active:
+                self.lifecycles.handled(group, meta.flow, key, meta.step, meta.terminal,
+                                        event, ident, self.now)
+            if key is not None and self._check_order:
                 last = self._last[group]
-                slot = (topic, meta.key)
-                before = last.get(slot, 0)
-                if meta.seq < before:
-                    self.violate("per-key-order", f"{group} handled {meta.id} after a later "
-                                 f"event of key {meta.key!r} on {topic}", meta.id, group)
+                slot = (topic, key)
+                if meta.seq < last.get(slot, 0):
+                    self.violate("per-key-order", f"{group} handled {ident} after a later "
+                                 f"event of key {key!r} on {topic}", ident, group)
                 else:
                     last[slot] = meta.seq
-            if self.faults.crash(meta.id, group):
+            faults = self.faults
+            if faults.crash(ident, group):
                 self._last_attempt(c, d)  # never acked: past its last attempt, a dead letter
                 members[index].crash()
                 members[index] = self._join(c, topic)
                 return False
-            delay = self.faults.delay(meta.id, group)
+            delay = faults.delay(ident, group)
             if self._busy_until:  # a slow member: its acks come when it is done
                 delay = max(delay, self._busy_until - self.now)
             if delay >= self.s.faults.ack_timeout_ms:
@@ -534,9 +542,11 @@ class Engine:
                 heapq.heappush(self._acks, (self.now + delay, self._n, d))
                 return True
         # Timed out or revoked meanwhile: the broker redelivers it.
-        with contextlib.suppress(BrokerError):
+        try:
             d.ack()
-            self._note_latency(d, meta)
+        except BrokerError:
+            return True
+        self._note_latency(d, meta)
         return True
 
     def _busy(self, m: int, i: int) -> int | None:
@@ -561,19 +571,23 @@ class Engine:
 
     def _poll_all(self) -> int:
         polled = 0
-        slow = self.broker_faults is not None and self.broker_faults.slow
+        bf = self.broker_faults
+        slow = bf is not None and bf.slow
+        handle = self._handle
         for m, (c, topic, members) in enumerate(self.members):
             for i in range(len(members)):
-                self._busy_until = self._busy(m, i) if slow else None
-                if self._busy_until == 0:
+                busy = self._busy_until = self._busy(m, i) if slow else None
+                if busy == 0:
                     continue
                 batch = members[i].poll(500)
-                if self._busy_until and not batch:  # nothing taken: not slow with it yet
-                    assert self.broker_faults is not None
-                    self.broker_faults.slow[(m, i)].took = False
+                if not batch:
+                    if busy:  # nothing taken: not slow with it yet
+                        assert bf is not None
+                        bf.slow[(m, i)].took = False
+                    continue
                 polled += len(batch)
                 for d in batch:
-                    if not self._handle(c, topic, members, i, d):
+                    if not handle(c, topic, members, i, d):
                         break
         return polled
 
@@ -582,18 +596,24 @@ class Engine:
         while self._acks and self._acks[0][0] <= now:
             _, _, d = heapq.heappop(self._acks)
             # Too late (ack timeout) or its member crashed: the broker redelivers it.
-            with contextlib.suppress(BrokerError):
+            try:
                 d.ack()
-                self._note_latency(d, self.records.get((d.topic, d.partition, d.offset)))
+            except BrokerError:
+                continue
+            self._note_latency(d, self.records.get((d.topic, d.partition, d.offset)))
 
     def _note_latency(self, d: Message, meta: Meta | None) -> None:
         """Produce-to-ack time of a settled record, bucketed per second of the run (plots):
         from when the producer made it (which may be before its partition had a leader
         to take it), else from its publish."""
         now = self.broker.now
-        bucket = self.latency_series.setdefault((now - self._t0) // 1000, {})
+        second = (now - self._t0) // 1000
+        if second != self._second:
+            self._second = second
+            self._bucket = self.latency_series.setdefault(second, {})
+        bucket = self._bucket
         born = meta.born if meta is not None and meta.born >= 0 else d.timestamp
-        ms = max(0, now - born)  # an engine's clock may be a ms ahead of ours
+        ms = now - born if now > born else 0  # an engine's clock may be a ms ahead of ours
         bucket[ms] = bucket.get(ms, 0) + 1
 
     def _metrics(self) -> BrokerMetrics:

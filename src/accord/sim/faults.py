@@ -64,10 +64,19 @@ class Faults:
         self.injected: list[Fault] = []
         """Every fault that fired, in order (kept when ``record``: a reproducer's schedule)."""
         self.counts: dict[str, int] = {}
+        # The CRC of each kind's "seed|kind|" prefix: a draw goes on from it (the same
+        # value as the CRC of the whole text) instead of hashing the prefix again.
+        self._prefixes: dict[str, int] = {}
+
+    def _prefix(self, kind: str) -> int:
+        prefix = self._prefixes.get(kind)
+        if prefix is None:
+            prefix = self._prefixes[kind] = zlib.crc32(f"{self.seed}|{kind}|".encode())
+        return prefix
 
     def _draw(self, kind: str, event: str, group: str | None) -> float:
-        text = f"{self.seed}|{kind}|{event}|{group}".encode()
-        return zlib.crc32(text) / 4294967296.0
+        """A number in [0, 1) drawn from the seed, the kind and the subject."""
+        return zlib.crc32(f"{event}|{group}".encode(), self._prefix(kind)) / 4294967296.0
 
     def _fires(self, kind: str, p: float, event: str, group: str | None,
                ms: int = 0) -> Fault | None:
@@ -75,7 +84,9 @@ class Faults:
         fixed, else drawn with probability ``p`` (a delay draws its own length)."""
         if self.fixed:
             found = self._table.get((kind, event, group))
-        elif p > 0 and self._draw(kind, event, group) < p:
+        # _draw(…) < p, inlined (the hot path): the CRC against p * 2**32, both exact.
+        elif p > 0 and zlib.crc32(f"{event}|{group}".encode(), self._prefixes.get(kind) or
+                                  self._prefix(kind)) < p * 4294967296.0:
             if kind == "delay":
                 span = max(1, self.spec.delay_max_ms)
                 ms = 1 + int(self._draw("delay-ms", event, group) * span)

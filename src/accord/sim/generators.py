@@ -27,7 +27,7 @@ from accord.sim.scenario import (
     StepSpec,
     topic_of,
 )
-from accord.sim.validation import Validators, canonical
+from accord.sim.validation import KeyedText, Validators, canonical
 
 POOL = 48
 JSON = Any
@@ -82,6 +82,7 @@ class _Source:
             stream = SampleStream(version.resolved, seed=seed, examples=version.examples,
                                   label=f"{spec.event} v{number}")
             self.pools[number] = stream.take(POOL)
+        self.indices = {number: range(len(pool)) for number, pool in self.pools.items()}
         self.numbers = [n for n, _ in spec.versions]
         self.cumulative = list(itertools.accumulate(w for _, w in spec.versions))
         self.total = self.cumulative[-1]
@@ -102,6 +103,7 @@ class _Source:
         # share them (nobody changes a published payload), so memory and encoding stay
         # bounded by the pool, not the run.
         self.shared: dict[tuple[int, int, str | None], tuple[JSON, str]] = {}
+        self.texts: dict[tuple[int, int], KeyedText] = {}  # per pool sample, with a key
 
     def _keys(self, contract: Any, seed: int) -> list[str | None]:
         if not self.key_field:
@@ -129,16 +131,21 @@ class _Source:
         number = self.numbers[0]
         if len(self.numbers) > 1:
             number = self.numbers[bisect.bisect(self.cumulative, rng.random() * self.total)]
-        pool = self.pools[number]
-        index = rng.randrange(len(pool))
-        key = self.keys[rng.randrange(len(self.keys))]
+        # choice(seq) is seq[randrange(len(seq))], the same draw with less on the way.
+        index = rng.choice(self.indices[number])
+        key = rng.choice(self.keys)
         slot = (number, index, key)
         shared = self.shared.get(slot)
         if shared is None:
-            payload = pool[index]
+            payload = self.pools[number][index]
             if self.key_field and isinstance(payload, dict):
-                payload = {**payload, self.key_field: key}
-            shared = self.shared[slot] = (payload, canonical(payload))
+                texts = self.texts.get((number, index))
+                if texts is None:
+                    texts = self.texts[(number, index)] = KeyedText(payload, self.key_field)
+                shared = ({**payload, self.key_field: key}, texts(key))
+            else:
+                shared = (payload, canonical(payload))
+            self.shared[slot] = shared
         payload, text = shared
         if self.spec.invalid and rng.random() < self.spec.invalid:
             poison = poison_of(payload, rng, lambda p: self.validators.is_valid(
@@ -195,6 +202,10 @@ class _Flow:
         schema = start.version(number).resolved  # type: ignore[union-attr]
         self.key_node = Compiler(schema).compile(
             (schema.get("properties") or {}).get(field_, True)) if field_ else None
+        # Per step: whether a key is valid there (with the step's first pool sample).
+        self.key_ok = [self.validators.with_key(name, number, pool[0], field_)
+                       for name, (number, _, field_, pool) in self.samples.items() if field_]
+        self.texts: dict[tuple[str, int], KeyedText] = {}  # per pool sample
         self.used: set[str] = set()
         self.counter = 0
         # (at, order, key, step name, steps before, late): due steps of live entities.
@@ -209,9 +220,7 @@ class _Flow:
         for _ in range(50):
             value = self.key_node.gen(self.rng, 0)
             if isinstance(value, str) and value not in self.used and all(
-                    not field_ or self.validators.is_valid(name, number,
-                                                           {**pool[0], field_: value})
-                    for name, (number, _, field_, pool) in self.samples.items()):
+                    ok(value) for ok in self.key_ok):
                 self.used.add(value)
                 return value
         raise ScenarioError(f"flow from {self.spec.start}: cannot draw a fresh key (50 draws "
@@ -263,10 +272,14 @@ class _Flow:
                     self._push(when + 1, key, name, before, True)  # after its successor
                     return None
         number, topic, field_, pool = self.samples[name]
-        payload = pool[self.rng.randrange(len(pool))]
+        index = self.rng.randrange(len(pool))
+        payload, text = pool[index], None
         if field_ and isinstance(payload, dict):
-            payload = {**payload, field_: key}
-        return SimEvent(ident, at, name, number, key, topic, payload, True, None,
+            texts = self.texts.get((name, index))
+            if texts is None:
+                texts = self.texts[(name, index)] = KeyedText(payload, field_)
+            payload, text = {**payload, field_: key}, texts(key)
+        return SimEvent(ident, at, name, number, key, topic, payload, True, text,
                         self.index, before, step.terminal)
 
 
@@ -288,15 +301,21 @@ def generate(scenario: Scenario, validators: Validators,
 def _merged(scenario: Scenario, sources: list[_Source], flows: list[_Flow]
             ) -> Iterator[SimEvent]:
     rates = [s.spec.per_ms for s in sources] + [f.spec.per_ms for f in flows]
+    ticks = [1 / rate for rate in rates]
     # Each producer (and each flow's entity starts) ticks at its own rate; a heap merges
     # them by time, then producer order. Flows' due steps come from their own heaps.
     heap = [(0.0, i) for i in range(len(rates))]
     limit, until = scenario.events, scenario.duration_ms
     n = 0
+    makers = [s.make for s in sources]
+    count = len(sources)
     while heap:
-        flow = min(flows, key=lambda f: f.next_at, default=None)
-        if flow is not None and flow.next_at <= heap[0][0]:
-            at = int(flow.next_at)
+        flow, due = None, float("inf")  # the flow with the earliest due step (first on ties)
+        for f in flows:
+            if f.heap and f.heap[0][0] < due:
+                flow, due = f, f.heap[0][0]
+        if flow is not None and due <= heap[0][0]:
+            at = int(due)
             if (limit is not None and n >= limit) or (until is not None and at >= until):
                 return
             event = flow.emit(f"e{n}")
@@ -308,9 +327,9 @@ def _merged(scenario: Scenario, sources: list[_Source], flows: list[_Flow]
         at = int(when)
         if (limit is not None and n >= limit) or (until is not None and at >= until):
             return
-        if i < len(sources):
-            yield sources[i].make(f"e{n}", at)
+        if i < count:
+            yield makers[i](f"e{n}", at)
             n += 1
         else:
-            flows[i - len(sources)].start(at)
-        heapq.heappush(heap, (when + 1 / rates[i], i))
+            flows[i - count].start(at)
+        heapq.heappush(heap, (when + ticks[i], i))

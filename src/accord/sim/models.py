@@ -19,6 +19,8 @@ def recorder() -> Callable[[Any, Context], None]:
 
 WINDOW = 64
 """How many recent event ids a projection row remembers to skip repeats (a dedup window)."""
+_SCALARS = (str, int, float, bool, type(None))
+"""The fields a projection row keeps (a tuple: ``str | int`` would build a union per test)."""
 
 
 def projection() -> Callable[[Any, Context], None]:
@@ -42,7 +44,7 @@ def projection() -> Callable[[Any, Context], None]:
             return  # a duplicate or a redelivery: applying it again could move the row back
         fields = row["fields"]
         for name, value in event.items():
-            if value is None or isinstance(value, str | int | float | bool):
+            if isinstance(value, _SCALARS):
                 fields[name] = value
         row["events"] += 1
         row["last_event"] = ctx.event

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -104,7 +104,7 @@ class ConsumerSpec:
     as_class: bool = False
     as_envelope: bool = False
 
-    @property
+    @cached_property
     def reads_only(self) -> bool:
         """A built-in model: it reads a payload and never changes it, so one parse of a
         record serves every delivery of it."""

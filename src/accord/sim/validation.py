@@ -11,28 +11,31 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
+import marshal
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from accord.registry import Registry
 from accord.registry.model import Contract
 from accord.validation import validator as validator_for_schema
-from accord.validation.validators import errors
 
 MEMO_LIMIT = 20_000
 PARSED_KEPT = 1_024
 """Records' payloads parsed for the built-in models, kept until this many (then dropped)."""
+COPIES_KEPT = 4_096
+"""Records' payloads kept (marshalled) to hand handlers fresh copies, until this many."""
 # Keywords that relate one property to another (or to the whole object). Without them at
 # the root, an object is valid exactly when each property is valid on its own and the
 # rest of the object is: so the partition key can be checked apart from the payload.
 _ENTANGLING = frozenset({"allOf", "anyOf", "oneOf", "not", "if", "then", "else",
                          "dependentRequired", "dependentSchemas", "dependencies",
                          "unevaluatedProperties", "propertyNames", "patternProperties",
-                         "minProperties", "maxProperties", "$ref", "$dynamicRef"})
+                         "minProperties", "maxProperties", "$ref", "$dynamicRef", "const",
+                         "enum"})
 
 
 _PACKAGES = itertools.count()
@@ -46,6 +49,31 @@ _string: Any = getattr(json.encoder, "c_encode_basestring_ascii", None) or (
 def canonical(payload: Any) -> str:
     """The JSON text the simulator publishes: sorted keys, no spaces."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+
+_HOLE = "\0accord-key\0"
+_HOLE_TEXT = _string(_HOLE)
+
+
+class KeyedText:
+    """``canonical({**sample, field: key})`` for any string key, without encoding the
+    sample again: its text is made once with a placeholder where the key goes, and the
+    key's JSON literal (the one `json.dumps` writes) is put in its place."""
+
+    __slots__ = ("_field", "_head", "_sample", "_tail")
+
+    def __init__(self, sample: dict[str, Any], field: str) -> None:
+        self._sample = sample
+        self._field = field
+        parts = canonical({**sample, field: _HOLE}).split(_HOLE_TEXT)
+        self._head = parts[0]
+        self._tail: str | None = parts[1] if len(parts) == 2 else None
+
+    def __call__(self, key: Any) -> str:
+        if self._tail is None or not isinstance(key, str):
+            return canonical({**self._sample, self._field: key})
+        literal: str = _string(key)
+        return self._head + literal + self._tail
 
 
 def compiled_classes(registry: Registry) -> dict[tuple[str, int], Any]:
@@ -83,14 +111,22 @@ class Validators:
         self._generated: dict[tuple[str, int], Any] | None = None
         self._compiled: dict[tuple[str, int], Any] = {}
         self._memo: dict[tuple[str, int, str], bool] = {}
+        self._whole: dict[tuple[str, int, str], bool] = {}
         self._why: dict[tuple[str, int, str], str] = {}
         self._split: dict[tuple[str, int, str], Any] = {}
         self._parsed: dict[bytes, Any] = {}
+        self._envelopes: dict[str, Contract | None] = {}
+        self._copies: dict[bytes, bytes] = {}
 
     def _enveloped(self, event: str) -> Contract | None:
-        contract = self.registry.get(event)
-        return contract if contract is not None and contract.envelope == "cloudevents" \
-            else None
+        """The event's contract when it travels in a CloudEvents envelope, else None."""
+        try:
+            return self._envelopes[event]
+        except KeyError:
+            contract = self.registry.get(event)
+            found = self._envelopes[event] = contract if contract is not None and \
+                contract.envelope == "cloudevents" else None
+            return found
 
     def payload(self, event: str, data: bytes, headers: Mapping[str, Any] | None = None) -> Any:
         """A record's payload (a CloudEvent's data, its attributes unchecked), for messages."""
@@ -126,7 +162,7 @@ class Validators:
         """
         contract = self._enveloped(event)
         if contract is None:
-            payload = json.loads(data)
+            payload = self._fresh(data)
         else:
             from accord.interop.cloudevents import CloudEventError, parse, validate_attributes
 
@@ -145,6 +181,19 @@ class Validators:
             cls = self._classes.get((event, version))
             if cls is not None:
                 return cls.from_dict(payload)
+        return payload
+
+    def _fresh(self, data: bytes) -> Any:
+        """``json.loads(data)``: objects of its own for each caller, rebuilt from a copy kept
+        per distinct record value (marshal rebuilds them several times faster than JSON
+        is parsed; records repeat, as pooled samples, duplicates and redeliveries)."""
+        copy = self._copies.get(data)
+        if copy is not None:
+            return marshal.loads(copy)
+        payload = json.loads(data)
+        if len(self._copies) >= COPIES_KEPT:
+            self._copies.clear()
+        self._copies[data] = marshal.dumps(payload)
         return payload
 
     @property
@@ -203,8 +252,21 @@ class Validators:
         """`is_valid`, checking the partition key apart when the schema allows it.
 
         Events share most of their content and differ in the key, so the memo then holds
-        one entry per distinct body (the text with the key blanked) plus one per key.
+        one entry per distinct body (the text with the key blanked) plus one per key. The
+        answer is also kept per whole text, apart: a pooled sample's text comes again.
         """
+        whole = (event, version, text)
+        answer = self._whole.get(whole)
+        if answer is not None:  # a pooled sample with this key again: its text is shared
+            return answer
+        answer = self._keyed(event, version, payload, text, field)
+        if len(self._whole) >= MEMO_LIMIT:
+            self._whole.clear()
+        self._whole[whole] = answer
+        return answer
+
+    def _keyed(self, event: str, version: int, payload: Any, text: str,
+               field: str | None) -> bool:
         if field is None or not isinstance(payload, dict) or field not in payload:
             return self.is_valid(event, version, payload, text)
         key_validator = self._key_validator(event, version, field)
@@ -228,6 +290,28 @@ class Validators:
                 validator.is_valid(payload))
         return answer
 
+    def with_key(self, event: str, version: int, base: Any,
+                 field: str) -> Callable[[Any], bool]:
+        """A test of ``is_valid(event, version, {**base, field: value})`` for many values.
+
+        When the schema allows the split, the value is checked apart and the rest of the
+        object once, on the first valid value: with the value valid, the whole is valid
+        exactly when the rest is, whatever the value.
+        """
+        key_validator = self._key_validator(event, version, field)
+        if key_validator is None or not isinstance(base, dict):
+            return lambda value: self.is_valid(event, version, {**base, field: value})
+        rest: list[bool] = []  # the rest's answer, once known
+
+        def test(value: Any) -> bool:
+            if not key_validator.is_valid(value):
+                return False
+            if not rest:
+                rest.append(self.is_valid(event, version, {**base, field: value}))
+            return rest[0]
+
+        return test
+
     def why(self, event: str, version: int, payload: Any) -> str:
         """The first error, for messages (slow path, only on failure)."""
         schema = self.schema(event, version)
@@ -236,5 +320,6 @@ class Validators:
         key = (event, version, canonical(payload))
         found = self._why.get(key)
         if found is None:
-            found = self._why[key] = next(iter(errors(schema, payload, limit=1)), "valid")
+            validator = self._validator(event, version)  # the same as errors(schema, …) uses
+            found = self._why[key] = next(iter(validator.errors(payload, limit=1)), "valid")
         return found
