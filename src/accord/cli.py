@@ -253,8 +253,8 @@ def sim_group() -> None:
 @click.option("--html", type=click.Path(dir_okay=False),
               help="Also write a page with latency and lag plotted over the run's time.")
 @click.option("--broker", default="embedded", show_default=True, metavar="URL",
-              help="Run on a real engine in real time: nats://HOST:PORT or "
-              "redis://HOST:PORT/DB.")
+              help="Run on a real engine in real time: nats://HOST:PORT, "
+              "redis://HOST:PORT/DB or kafka://HOST:PORT[,HOST:PORT].")
 @click.option("--keep-log", is_flag=True,
               help="Keep every record and event of the run (memory grows with it); by "
               "default a run keeps summaries.")

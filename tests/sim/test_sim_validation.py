@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.samples.stream import SampleStream
 from accord.sim.generators import poison_of
-from accord.sim.validation import KeyedText, Validators, canonical
+from accord.sim.validation import PARSED_KEPT, KeyedText, Validators, canonical
 from accord.testing.contract import validator_for_schema
 from tests.sim.sim_support import registry
 
@@ -61,3 +65,35 @@ def test_a_sample_text_with_a_key_put_in_is_its_canonical_text() -> None:
     # A sample that already holds the placeholder's text cannot be split: encoded whole.
     odd = KeyedText({"id": "x", "note": "\0accord-key\0"}, "id")
     assert odd("k") == canonical({"id": "k", "note": "\0accord-key\0"})
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10_000))
+def test_every_valid_event_drawn_is_its_text_parsed(seed: int) -> None:
+    """The engine hands the built-in models a producer's payload instead of parsing its
+    record (`Validators.share`): so each valid event's payload must equal its text parsed,
+    whatever the seed (pooled samples with keys put in, flows' steps, versions)."""
+    import json
+
+    from accord.sim import Simulation
+
+    sim = Simulation(Path("scenarios/shop.yaml"), registry=registry(), seed=seed, events=400,
+                     base=Path("."))
+    checked = 0
+    for event in sim.events():
+        if event.valid:
+            assert event.text is not None
+            assert json.loads(event.text) == event.payload
+            checked += 1
+    assert checked > 300
+
+
+def test_a_shared_payload_is_what_the_models_read_and_old_ones_are_parsed_again() -> None:
+    validators = Validators(registry())
+    first = {"order_id": "o-1", "total": 3}
+    validators.share(b'{"order_id":"o-1","total":3}', first)
+    assert validators.parsed("orders.OrderPlaced", b'{"order_id":"o-1","total":3}') is first
+    for i in range(2 * PARSED_KEPT):  # two generations later, it is gone
+        validators.share(f'{{"n":{i}}}'.encode(), {"n": i})
+    again = validators.parsed("orders.OrderPlaced", b'{"order_id":"o-1","total":3}')
+    assert again == first and again is not first

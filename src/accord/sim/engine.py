@@ -331,9 +331,12 @@ class Engine:
 
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
                  text: str, valid: bool, source: str | None = None, *,
-                 defer: bool = False, first: bool = True, life: Lifecycle = NO_FLOW) -> None:
+                 defer: bool = False, first: bool = True, life: Lifecycle = NO_FLOW,
+                 payload: Any = None) -> None:
         """Publish one record; ``defer`` (an engine's producer events) queues it for
-        `_flush`, which publishes the queue with the engine's acks awaited together."""
+        `_flush`, which publishes the queue with the engine's acks awaited together.
+        ``payload``, when given, is what ``text`` encodes, and is never changed after: the
+        built-in models read it instead of parsing the record again."""
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
         # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
         value, headers = text.encode(), None
@@ -345,6 +348,8 @@ class Engine:
             sender, mode = (source, "structured") if source is not None else self._senders.get(
                 event, (fallback, "structured"))
             value, headers = encode(contract, version, ident, text, sender, mode)
+        elif payload is not None:
+            self.validators.share(value, payload)
         meta = (ident, event, version, key, valid)
         if first:
             self._expect(meta, topic, value, headers)
@@ -686,7 +691,7 @@ class Engine:
                                                        self._key_field(e.event))
                 life = (e.flow, e.step, e.terminal) if e.flow >= 0 else NO_FLOW
                 self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
-                              defer=True, life=life)
+                              defer=True, life=life, payload=e.payload if valid else None)
                 if self.faults.duplicate(e.id):
                     self._publish(e.id, e.event, e.version, e.key, e.topic, text, valid,
                                   defer=True, first=False, life=life)

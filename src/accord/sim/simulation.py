@@ -36,8 +36,9 @@ class Simulation:
     ``scenario`` is a file path, a mapping shaped like a scenario file, or a parsed
     `Scenario`. ``seed`` and ``events`` override the file's. Handlers are imported with
     ``base`` (default: the project root) on ``sys.path``. ``broker`` runs it on a real
-    engine (``nats://HOST:PORT``, ``redis://HOST:PORT/DB``) in real time instead of the
-    embedded broker; the no-fault baseline of ``idempotent`` stays on the embedded broker.
+    engine (``nats://HOST:PORT``, ``redis://HOST:PORT/DB``, ``kafka://HOST:PORT``) in
+    real time instead of the embedded broker; the no-fault baseline of ``idempotent``
+    stays on the embedded broker.
     """
 
     def __init__(self, scenario: str | Path | dict[str, Any] | Scenario, *,

@@ -24,8 +24,8 @@ from accord.registry.model import Contract
 from accord.validation import validator as validator_for_schema
 
 MEMO_LIMIT = 20_000
-PARSED_KEPT = 1_024
-"""Records' payloads parsed for the built-in models, kept until this many (then dropped)."""
+PARSED_KEPT = 4_096
+"""Records' payloads for the built-in models: the newest this many, and as many before."""
 COPIES_KEPT = 4_096
 """Records' payloads kept (marshalled) to hand handlers fresh copies, until this many."""
 # Keywords that relate one property to another (or to the whole object). Without them at
@@ -115,6 +115,7 @@ class Validators:
         self._why: dict[tuple[str, int, str], str] = {}
         self._split: dict[tuple[str, int, str], Any] = {}
         self._parsed: dict[bytes, Any] = {}
+        self._parsed_before: dict[bytes, Any] = {}
         self._envelopes: dict[str, Contract | None] = {}
         self._copies: dict[bytes, bytes] = {}
 
@@ -147,10 +148,22 @@ class Validators:
             return None
         found = self._parsed.get(data)
         if found is None:
-            if len(self._parsed) >= PARSED_KEPT:
-                self._parsed.clear()
-            found = self._parsed[data] = json.loads(data)
+            found = self._parsed_before.get(data)
+            if found is None:
+                found = json.loads(data)
+            self.share(data, found)
         return found
+
+    def share(self, data: bytes, payload: Any) -> None:
+        """Note that ``data`` is the JSON text of ``payload`` (equal to ``json.loads(data)``,
+        key order aside), so `parsed` need not parse it: the producer's own payload, kept
+        while its record is likely still to be delivered (two generations of
+        `PARSED_KEPT`, the older dropped whole)."""
+        parsed = self._parsed
+        if len(parsed) >= PARSED_KEPT:
+            self._parsed_before, parsed = parsed, {}
+            self._parsed = parsed
+        parsed[data] = payload
 
     def decode(self, event: str, version: int, data: bytes, as_class: bool,
                headers: Mapping[str, Any] | None = None, as_envelope: bool = False) -> Any:
