@@ -129,18 +129,35 @@ def compile_pattern(pattern: str) -> Any:
     return _Program(program)
 
 
+MEMO = 1024
+"""Answers a program keeps, per text (payloads repeat their codes, SKUs and names)..."""
+MEMO_TEXT = 256
+"""...for texts up to this long (the memo's memory stays small whatever arrives)."""
+
+
 class _Program:
     """A compiled RE2 program, called without the `re2` module's match objects (which cost
-    six times the match itself on the short strings of event payloads)."""
+    six times the match itself on the short strings of event payloads). Its answers are
+    kept for the last `MEMO` distinct texts, as a search costs a conversion to UTF-8 and a
+    call into RE2 while a lookup costs a hash the string has already cached."""
 
-    __slots__ = ("_program",)
+    __slots__ = ("_answers", "_program")
 
     def __init__(self, program: Any) -> None:
         self._program = program
+        self._answers: dict[str, bool] = {}
 
     def search(self, text: str) -> bool:
-        data = text.encode("utf-8", "surrogatepass")
-        return bool(self._program.Match(_UNANCHORED, data, 0, len(data))[0][0] != -1)
+        answers = self._answers
+        found = answers.get(text)
+        if found is None:
+            data = text.encode("utf-8", "surrogatepass")
+            found = self._program.Match(_UNANCHORED, data, 0, len(data))[0][0] != -1
+            if len(text) <= MEMO_TEXT:
+                if len(answers) >= MEMO:
+                    answers.clear()
+                answers[text] = found
+        return found
 
 
 def search(pattern: str, text: str) -> bool:

@@ -38,6 +38,27 @@ def _pattern(pattern: str) -> Callable[[str], bool]:
     return search
 
 
+def _remembered(test: Callable[[str], bool], size: int = 1024) -> Callable[[str], bool]:
+    """``test`` with its answers kept for the last ``size`` distinct texts (a date-time
+    costs a parse; payloads repeat their timestamps and ids)."""
+    answers: dict[str, bool] = {}
+
+    def remembered(text: str) -> bool:
+        found = answers.get(text)
+        if found is None:
+            found = test(text)
+            if len(text) <= 256:  # a hostile long text is not kept
+                if len(answers) >= size:
+                    answers.clear()
+                answers[text] = found
+        return found
+
+    return remembered
+
+
+_FORMATS = {name: _remembered(test) for name, test in FORMATS.items()}
+
+
 def _format_checker() -> FormatChecker:
     checker = FormatChecker(())
     for name, test in FORMATS.items():
@@ -64,7 +85,7 @@ class Validator:
         self._fallback: Any = None
         self.refused: str | None = None
         try:
-            self._compiled = compile_schema(schema, regex=_pattern, formats=FORMATS)
+            self._compiled = compile_schema(schema, regex=_pattern, formats=_FORMATS)
             self.engine = "compiled"
         except (Unsupported, RecursionError) as exc:
             self.refused = str(exc)

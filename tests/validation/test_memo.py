@@ -1,0 +1,44 @@
+"""The validation layer keeps answers per text (patterns, formats); keeping them must never
+change an answer, whatever order texts come in, and must not keep long texts."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accord.validation import regex, validator
+from accord.validation.compiler import FORMATS
+
+PATTERNS = ["^[A-Z0-9]{3,12}(-[A-Z0-9]{1,8})*$", "^[a-z]+$", "\\d", "^$", "é|\\u2028"]
+TEXTS = st.text(alphabet=st.sampled_from("aZ09-é\n\u2028 T:.+"), max_size=24)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(TEXTS, min_size=1, max_size=40))
+def test_a_kept_pattern_answer_is_the_answer_of_a_fresh_search(texts: list[str]) -> None:
+    for pattern in PATTERNS:
+        program = regex.compile_pattern(pattern)
+        for text in texts + texts[::-1]:
+            data = text.encode("utf-8", "surrogatepass")
+            fresh = program._program.Match(regex._UNANCHORED, data, 0, len(data))[0][0] != -1
+            assert program.search(text) is fresh
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.one_of(TEXTS, st.sampled_from(
+    ["2026-03-02T14:05:41.250Z", "2026-02-30T00:00:00Z", "2026-12-31T23:59:60Z",
+     "0b7e9c1a-5d2f-4a8e-9c3b-7f6e5d4c3b2a", "12.50", "2026-03-02"])), min_size=1,
+    max_size=30))
+def test_a_kept_format_answer_is_the_answer_of_the_format_itself(texts: list[str]) -> None:
+    for name, test in FORMATS.items():
+        check = validator({"type": "string", "format": name})
+        for text in texts + texts[::-1]:
+            assert check.is_valid(text) is test(text)
+
+
+def test_long_texts_are_answered_but_not_kept() -> None:
+    program = regex.compile_pattern("^a+$")
+    long = "a" * (regex.MEMO_TEXT + 1)
+    assert program.search(long) and not program.search(long + "!")
+    assert long not in program._answers and (long + "!") not in program._answers
+    assert program.search("aaa") and "aaa" in program._answers
