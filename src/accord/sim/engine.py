@@ -531,13 +531,12 @@ class Engine:
                                  f"event of key {key!r} on {topic}", ident, group)
                 else:
                     last[slot] = meta.seq
-            faults = self.faults
-            if faults.crash(ident, group):
+            delay = self.faults.after_handling(ident, group)
+            if delay < 0:  # crashed
                 self._last_attempt(c, d)  # never acked: past its last attempt, a dead letter
                 members[index].crash()
                 members[index] = self._join(c, topic)
                 return False
-            delay = faults.delay(ident, group)
             if self._busy_until:  # a slow member: its acks come when it is done
                 delay = max(delay, self._busy_until - self.now)
             if delay >= self.s.faults.ack_timeout_ms:
