@@ -160,6 +160,22 @@ def test_a_ref_to_a_missing_file_is_located_in_the_document(
     assert "messages.yaml" in err and "is not a file" in err
 
 
+def test_a_ref_back_to_itself_is_an_error_not_a_crash(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`$ref: ''` is the whole document: put in place, it would contain itself (found by
+    the loader fuzz test as a RecursionError)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.yaml").write_text(
+        "asyncapi: 3.0.0\ninfo: {title: t, version: '1'}\n"
+        "channels:\n  c: {address: orders, messages: {m: {$ref: '#/components/messages/m'}}}\n"
+        "components:\n  messages: {m: {}}\n  x-loop: [{$ref: ''}]\n")
+    assert main(["import", "asyncapi", "app.yaml", "--into", "contracts"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: app.yaml:"), err
+    assert "refers back to itself" in err and "Traceback" not in err
+
+
 AVRO = """\
 asyncapi: 2.6.0
 info: {title: Costing, version: 1.0.0}

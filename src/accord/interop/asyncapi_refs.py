@@ -49,6 +49,7 @@ class _Bundler:
         self.files: dict[Path, Any] = {path: self.doc}
         self.names: dict[tuple[Path, str], str] = {}
         self.pending: dict[str, dict[str, Any]] = {}
+        self.inlining: set[tuple[Path, str]] = set()  # the references being put in place
         """kind (schemas, messages) -> name -> what a reference brought in"""
         self.taken: dict[str, set[str]] = {"schemas": set(), "messages": set()}
         components = self.doc.setdefault("components", {})
@@ -101,7 +102,15 @@ class _Bundler:
         node = _pointer(loaded, fragment, ref, where)
         in_messages = "messages" in keys and not schema
         if not schema and not in_messages:
-            return self._walk(copy.deepcopy(node), where, keys, schema)  # in place
+            slot = (where, fragment)
+            if slot in self.inlining:  # `$ref: ''` or a loop of them: it would never end
+                raise RefError(f"$ref {ref!r} refers back to itself: it cannot be put in "
+                               "place", at)
+            self.inlining.add(slot)
+            try:
+                return self._walk(copy.deepcopy(node), where, keys, schema)  # in place
+            finally:
+                self.inlining.discard(slot)
         kind = "schemas" if schema else "messages"
         name = self._name(kind, where, fragment)
         pending = self.pending.setdefault(kind, {})
