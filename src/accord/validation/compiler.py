@@ -29,6 +29,9 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 Check = Callable[[Any, tuple[str, ...], "list[tuple[str, str]] | None", "_Ann | None"], bool]
 Regex = Callable[[str], Callable[[str], bool]]
 
+EAGER_REFS = 16
+"""References compiled in place, one inside the other, before they are deferred."""
+
 ROOT = "urn:accord:schema"
 """The base URI of a schema without a root `$id`."""
 
@@ -245,10 +248,11 @@ class _Compiler:
                                           "use draft 2020-12 or draft-07")
         self.resources: dict[str, Any] = {}
         self.anchors: dict[str, Any] = {}
+        self.pending: list[tuple[Any, str, str, list[Check]]] = []
+        self.following = 0  # references being compiled in place, one inside the other
         self.dynamic: dict[str, Any] = {}
         self.where: dict[int, tuple[str, str]] = {}  # id(node) -> (base, pointer)
         self.memo: dict[tuple[int, str], Check] = {}
-        self.pending: list[tuple[Any, str, str, list[Check]]] = []
         self.uses_dynamic = False
         self.words = tuple(w for w in _KEYWORDS if not (
             (self.draft7 and w in _2020_ONLY) or (not self.draft7 and w in _DRAFT7_ONLY)))
@@ -361,10 +365,20 @@ class _Compiler:
         return node, self.where.get(id(node), (uri, ""))[0]
 
     def _lazy(self, ref: str, base: str, pointer: str) -> Check:
-        """A check that follows ``ref``, compiled on first use (references may cycle)."""
+        """The check of ``ref``'s target. Compiled now when few references are being
+        followed already: a call less per instance than one that looks it up (a target
+        being compiled, a cycle, is `compile`'s forward check). Deeper, it is looked up
+        once `drain` has compiled it, so a long chain of references costs no stack here."""
         node, target_base = self.resolve(ref, base, pointer)
+        where = f"{pointer}<-{ref}"
+        if self.following < EAGER_REFS:
+            self.following += 1
+            try:
+                return self.entering(target_base, self.compile(node, target_base, where))
+            finally:
+                self.following -= 1
         box: list[Check] = []
-        self.pending.append((node, target_base, f"{pointer}<-{ref}", box))
+        self.pending.append((node, target_base, where, box))
 
         def follow(inst: Any, path: tuple[str, ...], out: list[tuple[str, str]] | None,
                    ann: _Ann | None) -> bool:

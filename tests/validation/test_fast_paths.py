@@ -1,5 +1,6 @@
-"""The validation layer keeps answers per text (patterns, formats); keeping them must never
-change an answer, whatever order texts come in, and must not keep long texts."""
+"""The validation layer's fast paths never change an answer: answers kept per text
+(patterns, formats; long texts not kept), references compiled in place (and deferred
+down a long chain of them)."""
 
 from __future__ import annotations
 
@@ -42,3 +43,17 @@ def test_long_texts_are_answered_but_not_kept() -> None:
     assert program.search(long) and not program.search(long + "!")
     assert long not in program._answers and (long + "!") not in program._answers
     assert program.search("aaa") and "aaa" in program._answers
+
+
+def test_references_compiled_in_place_and_a_long_chain_of_them_stay_compiled() -> None:
+    for n in (3, 40, 600):  # in place, then deferred past EAGER_REFS
+        defs: dict[str, object] = {f"a{i}": {"$ref": f"#/$defs/a{i + 1}"} for i in range(n)}
+        defs[f"a{n}"] = {"type": "string", "pattern": "^x"}
+        check = validator({"$defs": defs, "$ref": "#/$defs/a0"})
+        assert check.engine == "compiled"
+        assert check.is_valid("xy") and not check.is_valid("yx") and not check.is_valid(1)
+    tree = validator({"$defs": {"node": {"type": "object", "properties": {
+        "kids": {"type": "array", "items": {"$ref": "#/$defs/node"}}},
+        "additionalProperties": False}}, "$ref": "#/$defs/node"})
+    assert tree.is_valid({"kids": [{"kids": []}, {}]})
+    assert not tree.is_valid({"kids": [{"kids": [{"x": 1}]}]})
