@@ -134,6 +134,10 @@ def test_shop_scenario_on_the_engine_as_the_readme_shows(engine: str, capsys: An
     assert report["metrics"]["broker"] == engine
     assert report["metrics"]["follow_ups"] > 0  # handlers published through the engine
     assert ("per-key-order" in report["unchecked"]) == (not engine.startswith("kafka"))
+    # The projection reads orders, where the order service's follow-ups land in real time:
+    # not comparable with the virtual-time run without faults, and said so, not failed on.
+    assert "idempotent: analytics-orders" in report["unchecked"]
+    assert "idempotent: crm-sync" not in report["unchecked"]  # no follow-ups on its topic
     assert not list(Path(REPO, "scenarios").glob("*.repro.yaml"))
     text = page.read_text()
     assert "run time (s, real)</text>" in text and "virtual" not in text
@@ -285,7 +289,9 @@ def test_engine_lost_mid_run_reports_what_it_measured(name: str, capsys: Any,
     thread.start()
     _wait_for_traffic(name, url)
     proc.kill()
-    thread.join(timeout=60)
+    # A bound on a hang, not a timing assert: on a loaded machine a client can take a
+    # while to give up on every broker (librdkafka retries links by itself).
+    thread.join(timeout=180)
     out, err = capsys.readouterr()
     assert result == [2]
     report = json.loads(out)
