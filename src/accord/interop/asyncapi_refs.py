@@ -49,8 +49,8 @@ class _Bundler:
         self.files: dict[Path, Any] = {path: self.doc}
         self.names: dict[tuple[Path, str], str] = {}
         self.pending: dict[str, dict[str, Any]] = {}
-        self.inlining: set[tuple[Path, str]] = set()  # the references being put in place
         """kind (schemas, messages) -> name -> what a reference brought in"""
+        self.inlining: set[tuple[Path, str]] = set()  # the references being put in place
         self.taken: dict[str, set[str]] = {"schemas": set(), "messages": set()}
         components = self.doc.setdefault("components", {})
         for kind in ("schemas", "messages"):

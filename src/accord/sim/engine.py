@@ -27,7 +27,6 @@ from accord.broker.adapters import AdapterError, PartialPublish
 from accord.broker.errors import BrokerError
 from accord.broker.protocol import Broker, Message, Subscription
 from accord.interop.cloudevents import CloudEventError
-from accord.registry.model import Contract
 from accord.sim.broker_faults import BrokerFaults
 from accord.sim.context import Context, State
 from accord.sim.envelopes import encode
@@ -249,7 +248,6 @@ class Engine:
         self._senders: dict[str, tuple[str, str]] = {}
         for p in scenario.producers:
             self._senders.setdefault(p.event, (p.service, p.mode))
-        self._enveloped: dict[str, Contract | None] = {}
         self.lag_series: list[tuple[int, dict[str, int]]] = []
         self.latency_series: dict[int, dict[int, int]] = {}
         self._second = -1  # the second of the run of the last ack noted, and its bucket
@@ -323,13 +321,6 @@ class Engine:
         if n < MAX_VIOLATIONS_PER_KIND:
             self.violations.append(Violation(invariant, message, event, group, detail))
 
-    def _envelope(self, event: str) -> Contract | None:
-        if event not in self._enveloped:
-            contract = self.s.registry.get(event)
-            self._enveloped[event] = contract if contract is not None and \
-                contract.envelope == "cloudevents" else None
-        return self._enveloped[event]
-
     def _publish(self, ident: str, event: str, version: int, key: str | None, topic: str,
                  text: str, valid: bool, source: str | None = None, *,
                  defer: bool = False, first: bool = True, life: Lifecycle = NO_FLOW,
@@ -341,7 +332,7 @@ class Engine:
         # Published as bytes: the text is already canonical JSON (and the memo's key), so
         # the broker need not encode it again. Handlers get it decoded afresh, per delivery.
         value, headers = text.encode(), None
-        contract = self._enveloped[event] if event in self._enveloped else self._envelope(event)
+        contract = self.validators.enveloped(event)
         if contract is not None:
             # A producer's events go as the scenario says it sends them; follow-ups from
             # handlers (`source` given) in structured mode.

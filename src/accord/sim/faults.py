@@ -78,15 +78,20 @@ class Faults:
         """A number in [0, 1) drawn from the seed, the kind and the subject."""
         return zlib.crc32(f"{event}|{group}".encode(), self._prefix(kind)) / 4294967296.0
 
+    def _strikes(self, kind: str, p: float, subject: bytes) -> bool:
+        """``_draw(kind, …) < p`` for an encoded ``event|group`` subject (the hot path):
+        the CRC continued from the kind's prefix against ``p * 2**32``, both exact."""
+        return p > 0 and zlib.crc32(subject, self._prefixes.get(kind) or
+                                    self._prefix(kind)) < p * 4294967296.0
+
     def _fires(self, kind: str, p: float, event: str, group: str | None,
-               ms: int = 0) -> Fault | None:
+               ms: int = 0, subject: bytes | None = None) -> Fault | None:
         """The fault of ``kind`` at (event, group), if it strikes: from the schedule when
-        fixed, else drawn with probability ``p`` (a delay draws its own length)."""
+        fixed, else drawn with probability ``p`` (a delay draws its own length).
+        ``subject``: ``f"{event}|{group}".encode()``, when the caller has it already."""
         if self.fixed:
             found = self._table.get((kind, event, group))
-        # _draw(…) < p, inlined (the hot path): the CRC against p * 2**32, both exact.
-        elif p > 0 and zlib.crc32(f"{event}|{group}".encode(), self._prefixes.get(kind) or
-                                  self._prefix(kind)) < p * 4294967296.0:
+        elif self._strikes(kind, p, subject or f"{event}|{group}".encode()):
             if kind == "delay":
                 span = max(1, self.spec.delay_max_ms)
                 ms = 1 + int(self._draw("delay-ms", event, group) * span)
@@ -111,23 +116,12 @@ class Faults:
         """The member's fate once it handled ``event``: -1 when it crashes before acking,
         else how late its ack comes (0: at once). As `crash`, then `delay` when it does
         not crash, with the subject encoded once (the hot path: every handled delivery)."""
-        spec = self.spec
-        if self.fixed or not (spec.crash > 0 and spec.delay_p > 0):
-            if self.crash(event, group):
-                return -1
-            return self.delay(event, group)
         subject = f"{event}|{group}".encode()
-        prefixes = self._prefixes
-        if zlib.crc32(subject, prefixes.get("crash") or self._prefix("crash")) < \
-                spec.crash * 4294967296.0:
-            self._note(Fault("crash", event, group))
+        spec = self.spec
+        if self._fires("crash", spec.crash, event, group, subject=subject) is not None:
             return -1
-        if zlib.crc32(subject, prefixes.get("delay") or self._prefix("delay")) < \
-                spec.delay_p * 4294967296.0:
-            ms = 1 + int(self._draw("delay-ms", event, group) * max(1, spec.delay_max_ms))
-            self._note(Fault("delay", event, group, ms))
-            return ms
-        return 0
+        found = self._fires("delay", spec.delay_p, event, group, subject=subject)
+        return found.ms if found is not None else 0
 
     def _note(self, found: Fault) -> None:
         self.counts[found.kind] = self.counts.get(found.kind, 0) + 1

@@ -119,7 +119,7 @@ class Validators:
         self._envelopes: dict[str, Contract | None] = {}
         self._copies: dict[bytes, bytes] = {}
 
-    def _enveloped(self, event: str) -> Contract | None:
+    def enveloped(self, event: str) -> Contract | None:
         """The event's contract when it travels in a CloudEvents envelope, else None."""
         try:
             return self._envelopes[event]
@@ -131,7 +131,7 @@ class Validators:
 
     def payload(self, event: str, data: bytes, headers: Mapping[str, Any] | None = None) -> Any:
         """A record's payload (a CloudEvent's data, its attributes unchecked), for messages."""
-        if self._enveloped(event) is None:
+        if self.enveloped(event) is None:
             return json.loads(data)
         from accord.interop.cloudevents import CloudEventError, parse
 
@@ -144,7 +144,7 @@ class Validators:
         """A plain JSON record's payload parsed once and shared: for the built-in models,
         which only read it (a handler gets its own, from `decode`). None when the event
         travels in an envelope."""
-        if self._enveloped(event) is not None:
+        if self.enveloped(event) is not None:
             return None
         found = self._parsed.get(data)
         if found is None:
@@ -173,7 +173,7 @@ class Validators:
         `CloudEventError` if they are wrong); ``as_envelope`` hands over the whole envelope
         as a structured-mode dict instead.
         """
-        contract = self._enveloped(event)
+        contract = self.enveloped(event)
         if contract is None:
             payload = self._fresh(data)
         else:

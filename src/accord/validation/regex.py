@@ -22,6 +22,7 @@ import re2
 from re2 import _re2
 
 from accord.errors import AccordError
+from accord.validation.memo import remembered
 
 MAX_MEMORY = 8 << 20
 """RE2's memory budget per pattern: a pattern past it (`a{4294967294}`) is refused."""
@@ -129,35 +130,20 @@ def compile_pattern(pattern: str) -> Any:
     return _Program(program)
 
 
-MEMO = 1024
-"""Answers a program keeps, per text (payloads repeat their codes, SKUs and names)..."""
-MEMO_TEXT = 256
-"""...for texts up to this long (the memo's memory stays small whatever arrives)."""
-
-
 class _Program:
     """A compiled RE2 program, called without the `re2` module's match objects (which cost
-    six times the match itself on the short strings of event payloads). Its answers are
-    kept for the last `MEMO` distinct texts, as a search costs a conversion to UTF-8 and a
-    call into RE2 while a lookup costs a hash the string has already cached."""
+    six times the match itself on the short strings of event payloads); its answers are
+    kept per text (`memo.remembered`)."""
 
-    __slots__ = ("_answers", "_program")
+    __slots__ = ("_program", "search")
 
     def __init__(self, program: Any) -> None:
         self._program = program
-        self._answers: dict[str, bool] = {}
+        self.search = remembered(self._search)
 
-    def search(self, text: str) -> bool:
-        answers = self._answers
-        found = answers.get(text)
-        if found is None:
-            data = text.encode("utf-8", "surrogatepass")
-            found = self._program.Match(_UNANCHORED, data, 0, len(data))[0][0] != -1
-            if len(text) <= MEMO_TEXT:
-                if len(answers) >= MEMO:
-                    answers.clear()
-                answers[text] = found
-        return found
+    def _search(self, text: str) -> bool:
+        data = text.encode("utf-8", "surrogatepass")
+        return bool(self._program.Match(_UNANCHORED, data, 0, len(data))[0][0] != -1)
 
 
 def search(pattern: str, text: str) -> bool:

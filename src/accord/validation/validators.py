@@ -25,6 +25,7 @@ from accord.registry.pointer import join
 from accord.validation import regex
 from accord.validation.closed import closed_validator
 from accord.validation.compiler import FORMATS, Compiled, Unsupported, compile_schema
+from accord.validation.memo import remembered
 
 _CACHE_LIMIT = 4096
 
@@ -38,25 +39,8 @@ def _pattern(pattern: str) -> Callable[[str], bool]:
     return search
 
 
-def _remembered(test: Callable[[str], bool], size: int = 1024) -> Callable[[str], bool]:
-    """``test`` with its answers kept for the last ``size`` distinct texts (a date-time
-    costs a parse; payloads repeat their timestamps and ids)."""
-    answers: dict[str, bool] = {}
-
-    def remembered(text: str) -> bool:
-        found = answers.get(text)
-        if found is None:
-            found = test(text)
-            if len(text) <= 256:  # a hostile long text is not kept
-                if len(answers) >= size:
-                    answers.clear()
-                answers[text] = found
-        return found
-
-    return remembered
-
-
-_FORMATS = {name: _remembered(test) for name, test in FORMATS.items()}
+_FORMATS = {name: remembered(test) for name, test in FORMATS.items()}
+"""The format policy, with answers kept per text."""
 
 
 def _format_checker() -> FormatChecker:
