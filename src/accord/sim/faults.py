@@ -67,6 +67,9 @@ class Faults:
         # The CRC of each kind's "seed|kind|" prefix: a draw goes on from it (the same
         # value as the CRC of the whole text) instead of hashing the prefix again.
         self._prefixes: dict[str, int] = {}
+        self._dup_cut = self._cut("duplicate", spec.duplicate)
+        self._crash_cut = self._cut("crash", spec.crash)
+        self._delay_cut = self._cut("delay", spec.delay_p)
 
     def _prefix(self, kind: str) -> int:
         prefix = self._prefixes.get(kind)
@@ -78,23 +81,15 @@ class Faults:
         """A number in [0, 1) drawn from the seed, the kind and the subject."""
         return zlib.crc32(f"{event}|{group}".encode(), self._prefix(kind)) / 4294967296.0
 
-    def _strikes(self, kind: str, p: float, subject: bytes) -> bool:
-        """``_draw(kind, …) < p`` for an encoded ``event|group`` subject (the hot path):
-        the CRC continued from the kind's prefix against ``p * 2**32``, both exact."""
-        return p > 0 and zlib.crc32(subject, self._prefixes.get(kind) or
-                                    self._prefix(kind)) < p * 4294967296.0
-
     def _fires(self, kind: str, p: float, event: str, group: str | None,
-               ms: int = 0, subject: bytes | None = None) -> Fault | None:
+               ms: int = 0) -> Fault | None:
         """The fault of ``kind`` at (event, group), if it strikes: from the schedule when
-        fixed, else drawn with probability ``p`` (a delay draws its own length).
-        ``subject``: ``f"{event}|{group}".encode()``, when the caller has it already."""
+        fixed, else drawn with probability ``p`` (a delay draws its own length)."""
         if self.fixed:
             found = self._table.get((kind, event, group))
-        elif self._strikes(kind, p, subject or f"{event}|{group}".encode()):
+        elif self._draw(kind, event, group) < p:
             if kind == "delay":
-                span = max(1, self.spec.delay_max_ms)
-                ms = 1 + int(self._draw("delay-ms", event, group) * span)
+                ms = self._delay_ms(event, group)
             found = Fault(kind, event, group, ms)
         else:
             found = None
@@ -102,8 +97,24 @@ class Faults:
             self._note(found)
         return found
 
+    def _delay_ms(self, event: str, group: str | None) -> int:
+        """A delay's length, drawn apart from whether it strikes."""
+        return 1 + int(self._draw("delay-ms", event, group) * max(1, self.spec.delay_max_ms))
+
+    def _cut(self, kind: str, p: float) -> tuple[int, float]:
+        """(the kind's prefix CRC, ``p * 2**32``): a subject strikes when its CRC continued
+        from the prefix is below the cut, exactly when ``_draw(kind, …) < p`` (a power of
+        two divides exactly); the hot paths compare without the division."""
+        return self._prefix(kind), max(p, 0.0) * 4294967296.0
+
     def duplicate(self, event: str) -> bool:
-        return self._fires("duplicate", self.spec.duplicate, event, None) is not None
+        if self.fixed:
+            return self._fires("duplicate", 0.0, event, None) is not None
+        prefix, cut = self._dup_cut
+        if zlib.crc32(f"{event}|None".encode(), prefix) >= cut:
+            return False  # the hot path: once per published event
+        self._note(Fault("duplicate", event, None))
+        return True
 
     def crash(self, event: str, group: str) -> bool:
         return self._fires("crash", self.spec.crash, event, group) is not None
@@ -116,12 +127,21 @@ class Faults:
         """The member's fate once it handled ``event``: -1 when it crashes before acking,
         else how late its ack comes (0: at once). As `crash`, then `delay` when it does
         not crash, with the subject encoded once (the hot path: every handled delivery)."""
+        if self.fixed:
+            if self.crash(event, group):
+                return -1
+            return self.delay(event, group)
         subject = f"{event}|{group}".encode()
-        spec = self.spec
-        if self._fires("crash", spec.crash, event, group, subject=subject) is not None:
+        prefix, cut = self._crash_cut
+        if zlib.crc32(subject, prefix) < cut:
+            self._note(Fault("crash", event, group))
             return -1
-        found = self._fires("delay", spec.delay_p, event, group, subject=subject)
-        return found.ms if found is not None else 0
+        prefix, cut = self._delay_cut
+        if zlib.crc32(subject, prefix) >= cut:
+            return 0
+        ms = self._delay_ms(event, group)
+        self._note(Fault("delay", event, group, ms))
+        return ms
 
     def _note(self, found: Fault) -> None:
         self.counts[found.kind] = self.counts.get(found.kind, 0) + 1
@@ -130,5 +150,7 @@ class Faults:
 
     def timed(self, kind: str, rate: tuple[float, int], subject: str) -> int:
         """A fault of ``kind`` with its (probability, ms): the ms when it strikes, else 0."""
+        if not self.fixed and self._draw(kind, subject, None) >= rate[0]:
+            return 0  # the hot path: producer retries are drawn once per published event
         found = self._fires(kind, rate[0], subject, None, rate[1])
         return found.ms if found is not None else 0

@@ -33,9 +33,11 @@ POOL = 48
 JSON = Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SimEvent:
-    """One event a producer publishes: the unit the shrinker removes."""
+    """One event a producer publishes: the unit the shrinker removes. Not changed once
+    made (not frozen: a frozen dataclass's ``__init__`` costs five times as much, and one
+    is made per event)."""
 
     id: str
     at: int

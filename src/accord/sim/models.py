@@ -37,9 +37,9 @@ def projection() -> Callable[[Any, Context], None]:
         row_key = f"row/{ctx.key if ctx.key is not None else ctx.id}"
         row = state.peek(row_key)  # ours alone: changed in place, never handed out
         if row is None:
-            row = {"fields": {}, "events": 0, "recent": []}
+            row = {"fields": {}, "events": 0, "recent": {}}
             state.put(row_key, row)
-        recent = row["recent"]
+        recent = row["recent"]  # the ids, oldest first, as keys: a lookup, not a scan
         if ctx.id in recent:
             return  # a duplicate or a redelivery: applying it again could move the row back
         fields = row["fields"]
@@ -48,9 +48,9 @@ def projection() -> Callable[[Any, Context], None]:
                 fields[name] = value
         row["events"] += 1
         row["last_event"] = ctx.event
-        recent.append(ctx.id)
+        recent[ctx.id] = None
         if len(recent) > WINDOW:
-            del recent[0]
+            del recent[next(iter(recent))]
 
     return handle
 
