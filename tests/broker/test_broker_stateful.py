@@ -439,6 +439,17 @@ class BrokerMachine(RuleBasedStateMachine):
         assert sum(stats.dead_lettered.values()) == total_dead
         assert len(self.runner.broker.dead_letters(TOPIC)) == total_dead
 
+    @invariant()
+    def lags_agree_with_metrics(self) -> None:
+        """`lags()`, the simulator's cheap per-second sample, says what `metrics()` says."""
+        if not hasattr(self, "groups"):
+            return
+        expected: dict[str, tuple[int, bool]] = {}
+        for p in self.runner.broker.metrics().partitions:
+            lag, settled = expected.get(p.group, (0, True))
+            expected[p.group] = (lag + p.lag, settled and p.lag == 0 and p.in_flight == 0)
+        assert self.runner.broker.lags() == expected
+
     def teardown(self) -> None:
         if not hasattr(self, "groups"):
             return

@@ -435,6 +435,21 @@ class EmbeddedBroker:
         """A snapshot of counters, lag, in-flight and latency percentiles."""
         return snapshot(self._topics, self.clock.now)
 
+    def lags(self) -> dict[str, tuple[int, bool]]:
+        """Per consumer group, over its topics and partitions: its lag, and whether it has
+        settled everything (no lag, nothing in flight). What `metrics` says of them,
+        without building the rest of the snapshot (a simulator asks every second)."""
+        out: dict[str, tuple[int, bool]] = {}
+        for t in self._topics.values():
+            for name, g in t.groups.items():
+                lag, settled = out.get(name, (0, True))
+                for ps in g.parts:
+                    behind = ps.log.end_offset - ps.committed
+                    lag += behind
+                    settled = settled and behind == 0 and ps.counts()[0] == 0
+                out[name] = (lag, settled)
+        return out
+
     def _trace(self, *step: object) -> None:
         if self._tracing:
             self.trace.append((self.clock.now, *step))

@@ -618,19 +618,29 @@ class Engine:
             return self.target.metrics(self.now)
         return self.broker.metrics()
 
+    def _lags(self) -> tuple[int, dict[str, tuple[int, bool]]]:
+        """(broker time, per group: its lag and whether it settled everything)."""
+        if self.embedded is not None:
+            return self.embedded.now, self.embedded.lags()
+        metrics = self._metrics()
+        lags: dict[str, tuple[int, bool]] = {}
+        for p in metrics.partitions:
+            lag, settled = lags.get(p.group, (0, True))
+            lags[p.group] = (lag + p.lag, settled and p.lag == 0 and p.in_flight == 0)
+        return metrics.now, lags
+
     def _sample_lag(self, record: bool = False) -> bool:
         """Record lag per group; True when every group has settled everything."""
-        metrics = self._metrics()
+        now, found = self._lags()
         settled = True
         lags: dict[str, int] = {}
-        for p in metrics.partitions:
-            if p.group in self.max_lag:
-                lags[p.group] = lags.get(p.group, 0) + p.lag
-                settled = settled and p.lag == 0 and p.in_flight == 0
-        for group, lag in lags.items():
-            self.max_lag[group] = max(self.max_lag[group], lag)
+        for group, (lag, done) in found.items():
+            if group in self.max_lag:
+                lags[group] = lag
+                settled = settled and done
+                self.max_lag[group] = max(self.max_lag[group], lag)
         if record:
-            self.lag_series.append((metrics.now, dict(sorted(lags.items()))))
+            self.lag_series.append((now, dict(sorted(lags.items()))))
         return settled
 
     def run(self) -> Outcome:

@@ -70,6 +70,7 @@ class Faults:
         self._dup_cut = self._cut("duplicate", spec.duplicate)
         self._crash_cut = self._cut("crash", spec.crash)
         self._delay_cut = self._cut("delay", spec.delay_p)
+        self._cuts: dict[str, tuple[int, float, float]] = {}  # timed kinds: (prefix, cut, p)
 
     def _prefix(self, kind: str) -> int:
         prefix = self._prefixes.get(kind)
@@ -150,7 +151,11 @@ class Faults:
 
     def timed(self, kind: str, rate: tuple[float, int], subject: str) -> int:
         """A fault of ``kind`` with its (probability, ms): the ms when it strikes, else 0."""
-        if not self.fixed and self._draw(kind, subject, None) >= rate[0]:
-            return 0  # the hot path: producer retries are drawn once per published event
+        if not self.fixed:
+            cut = self._cuts.get(kind)
+            if cut is None or cut[2] != rate[0]:
+                cut = self._cuts[kind] = (*self._cut(kind, rate[0]), rate[0])
+            if zlib.crc32(f"{subject}|None".encode(), cut[0]) >= cut[1]:
+                return 0  # the hot path: producer retries are drawn per published event
         found = self._fires(kind, rate[0], subject, None, rate[1])
         return found.ms if found is not None else 0
