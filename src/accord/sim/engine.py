@@ -466,14 +466,10 @@ class Engine:
         self._retry_later(ident, event, number, key, topic, text, True, ctx.service, NO_FLOW)
 
     def _handle(self, c: ConsumerSpec, topic: str, members: list[Subscription], index: int,
-                d: Message) -> bool:
-        """Run the handler on one delivery; False when the member crashed."""
-        meta = self.records[(topic, d.partition, d.offset)]
+                d: Message, meta: Meta) -> bool:
+        """Run the handler on one delivery of an event it takes; False when the member
+        crashed."""
         event = meta.event
-        if event not in c.events:
-            d.ack()  # not addressed to this service: a real consumer skips it
-            self._note_latency(d, meta)
-            return True
         validators = self.validators
         if not meta.valid:
             why = validators.why(event, meta.version,
@@ -570,7 +566,7 @@ class Engine:
         polled = 0
         bf = self.broker_faults
         slow = bf is not None and bf.slow
-        handle = self._handle
+        handle, records, note_latency = self._handle, self.records, self._note_latency
         for m, (c, topic, members) in enumerate(self.members):
             for i in range(len(members)):
                 busy = self._busy_until = self._busy(m, i) if slow else None
@@ -583,8 +579,13 @@ class Engine:
                         bf.slow[(m, i)].took = False
                     continue
                 polled += len(batch)
+                events = c.events
                 for d in batch:
-                    if not handle(c, topic, members, i, d):
+                    meta = records[(topic, d.partition, d.offset)]
+                    if meta.event not in events:
+                        d.ack()  # not addressed to this service: a real consumer skips it
+                        note_latency(d, meta)
+                    elif not handle(c, topic, members, i, d, meta):
                         break
         return polled
 
