@@ -3,18 +3,26 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The modules compiled with mypyc (src/accord/_native.py): built again when one changes
+# (until then, an edited one is imported as source, correct but slower).
+NATIVE := $(VENV)/.native
+NATIVE_SOURCES := $(shell sed -n 's/^    "accord\.\(.*\)",$$/\1/p' src/accord/_native.py | tr . / | sed 's|^|src/accord/|; s|$$|.py|')
 
 NODE_PARSER := tests/interop/node/node_modules/@asyncapi/parser
 
 .PHONY: demo test lint typecheck bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(NATIVE)
 
-demo: $(STAMP)
+$(NATIVE): $(STAMP) $(NATIVE_SOURCES)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(NATIVE)
+
+demo: $(NATIVE)
 	$(BIN)/accord --version
 	$(BIN)/accord lint
 	$(BIN)/accord check
@@ -27,7 +35,7 @@ demo: $(STAMP)
 	$(BIN)/accord docs build --config-file site/mkdocs.yml --out build/site --strict
 	@echo "documentation site: open build/site/index.html in a browser, from the folder (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
-lint: $(STAMP)
+lint: $(NATIVE)
 	$(BIN)/ruff check src tests benchmarks plugins examples scripts
 	$(BIN)/mypy
 
@@ -40,7 +48,7 @@ $(NODE_PARSER): tests/interop/node/package.json
 test: lint $(NODE_PARSER)
 	$(BIN)/pytest
 
-bench: $(STAMP)
+bench: $(NATIVE)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@# Debian's servers and load generator that some benchmarks drive (root, as on CI).
 	@command -v nats-server >/dev/null && command -v redis-server >/dev/null \

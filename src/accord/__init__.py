@@ -5,8 +5,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from accord import _native
 from accord._version import __version__
 from accord.errors import AccordError
+
+_native.install()  # compiled modules whose sources changed since are imported as source
 
 if TYPE_CHECKING:
     from accord.governance.compat import Change, CompatibilityResult, check_compatibility

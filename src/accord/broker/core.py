@@ -37,6 +37,17 @@ MAX_PARTITIONS = 10_000
 """More partitions than any Kafka topic has in practice; each costs memory here."""
 
 
+def _whole(label: str, value: object, least: int | None = None) -> int | None:
+    """``value`` when it is None or a whole number (not a bool) of at least ``least``."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgumentError(f"{label} must be a whole number, got {value!r}")
+    if least is not None and value < least:
+        raise InvalidArgumentError(f"{label} must be >= {least}, got {value}")
+    return value
+
+
 class EmbeddedBroker:
     """An in-process broker with Kafka-like logs and queue-like delivery, on virtual time.
 
@@ -93,15 +104,19 @@ class EmbeddedBroker:
     def create_topic(
         self,
         name: str,
-        partitions: int = 1,
-        retention_ms: int | None = None,
-        retention_bytes: int | None = None,
+        partitions: object = 1,
+        retention_ms: object = None,
+        retention_bytes: object = None,
         compact: bool = False,
         dead_letter: bool = True,
         *,
         dedup_window_ms: int | None = None,
     ) -> TopicConfig:
-        """Create ``name`` (and ``<name>.dlq`` when ``dead_letter``)."""
+        """Create ``name`` (and ``<name>.dlq`` when ``dead_letter``).
+
+        ``partitions`` and the retention limits are whole numbers (`Broker` types them
+        so); typed wider here, a float or a bool gets the broker's `InvalidArgumentError`
+        whether this module runs compiled or not."""
         if not isinstance(name, str) or not name:
             raise InvalidArgumentError(f"topic name must be a non-empty str, got {name!r}")
         if name in self._topics:
@@ -111,20 +126,16 @@ class EmbeddedBroker:
             raise InvalidArgumentError(
                 f"partitions of {name!r} must be a whole number from 1 to {MAX_PARTITIONS}, "
                 f"got {partitions!r}")
-        for label, limit in (("retention_ms", retention_ms), ("retention_bytes", retention_bytes)):
-            if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
-                raise InvalidArgumentError(f"{label} of {name!r} must be a whole number, "
-                                           f"got {limit!r}")
-            if limit is not None and limit < 0:
-                raise InvalidArgumentError(f"{label} of {name!r} must be >= 0, got {limit}")
+        kept_ms = _whole(f"retention_ms of {name!r}", retention_ms, 0)
+        kept_bytes = _whole(f"retention_bytes of {name!r}", retention_bytes, 0)
         window = self._dedup_window_ms if dedup_window_ms is None else dedup_window_ms
         if window < 0:
             raise InvalidArgumentError(f"dedup_window_ms of {name!r} must be >= 0, got {window}")
         config = TopicConfig(
-            name, partitions, retention_ms, retention_bytes, compact, dead_letter, window
+            name, partitions, kept_ms, kept_bytes, compact, dead_letter, window
         )
         self._topics[name] = Topic(config)
-        if retention_ms is not None or compact:
+        if kept_ms is not None or compact:
             self._retained.append(self._topics[name])
         dlq = config.dead_letter_topic
         if dlq is not None and dlq not in self._topics:
@@ -138,11 +149,14 @@ class EmbeddedBroker:
         self,
         topic: str,
         value: object,
-        key: Key = None,
+        key: object = None,
         headers: Mapping[str, str | bytes] | None = None,
-        msg_id: str | None = None,
+        msg_id: object = None,
     ) -> PublishResult:
-        """Append a record; returns where it landed (or where it first landed, if dup)."""
+        """Append a record; returns where it landed (or where it first landed, if dup).
+
+        ``key`` and ``msg_id`` are typed wider than they may be: a caller's wrong type gets
+        the broker's `SerializationError`, compiled or not, not a bare `TypeError`."""
         t = self._topics.get(topic)
         if t is None:
             raise UnknownTopicError(topic)
@@ -152,11 +166,14 @@ class EmbeddedBroker:
         else:
             data, is_json = encode_value(value, topic)
         size = len(data)
+        k: Key = None
         if key is not None:
             if isinstance(key, str):
                 size += len(key.encode())
+                k = key
             elif isinstance(key, bytes):
                 size += len(key)
+                k = key
             else:
                 raise SerializationError(
                     f"key published to {topic!r} must be str or bytes, got {type(key).__name__}"
@@ -166,19 +183,21 @@ class EmbeddedBroker:
             hdrs, hsize = check_headers(headers, topic)
             size += hsize
         now = self.clock.now
+        mid: str | None = None
         if msg_id is not None:
             if not isinstance(msg_id, str):
                 raise SerializationError(
                     f"msg_id published to {topic!r} must be str, got {type(msg_id).__name__}"
                 )
-            first = t.seen(msg_id, now)
+            mid = msg_id
+            first = t.seen(mid, now)
             if first is not None:
                 t.stats.duplicates += 1
                 self._trace("duplicate", topic, msg_id)
                 return replace(first, duplicate=True)
         n = t.partitions
-        if key is not None:
-            p = partition_for(key, n)
+        if k is not None:
+            p = partition_for(k, n)
         elif n == 1:
             p = 0
         elif t.sticky_left:  # the sticky partitioner's common case, inlined
@@ -193,16 +212,16 @@ class EmbeddedBroker:
                 log.offline_until)
         offset = log.end_offset
         # The hot path: the log append is inlined, a method call being a tenth of the cost.
-        log._records.append((topic, p, offset, now, key, data, is_json, hdrs, size))
+        log._records.append((topic, p, offset, now, k, data, is_json, hdrs, size))
         log.end_offset = offset + 1
         log.bytes += size
         if t.retention_bytes is not None:
             t.stats.expired += log.trim_to_bytes(t.retention_bytes)
         result = PublishResult(topic, p, offset, now)
-        if msg_id is not None:
-            t.remember(msg_id, result, now)
+        if mid is not None:
+            t.remember(mid, result, now)
         if self._tracing:
-            self._trace("publish", topic, p, offset, key, data)
+            self._trace("publish", topic, p, offset, k, data)
         return result
 
     # -- consuming ---------------------------------------------------------------------
@@ -269,10 +288,10 @@ class EmbeddedBroker:
         group: str,
         topic: str,
         *,
-        offset: int | None = None,
-        timestamp: int | None = None,
+        offset: object = None,
+        timestamp: object = None,
         to: Literal["earliest", "latest"] | None = None,
-        partition: int | None = None,
+        partition: object = None,
     ) -> dict[int, int]:
         """Move ``group`` on ``topic`` (all partitions, or one) and return the new offsets.
 
@@ -287,11 +306,11 @@ class EmbeddedBroker:
             raise InvalidArgumentError("seek takes exactly one of offset=, timestamp= or to=")
         if to is not None and to not in ("earliest", "latest"):
             raise InvalidArgumentError(f"to must be 'earliest' or 'latest', got {to!r}")
-        for label, value in (("offset", offset), ("timestamp", timestamp),
-                             ("partition", partition)):
-            # A float (nan, 0.5) or a bool would leave the group positioned nowhere.
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                raise InvalidArgumentError(f"{label} must be a whole number, got {value!r}")
+        # A float (nan, 0.5) or a bool would leave the group positioned nowhere. (Whole
+        # numbers, as `Broker` types them; typed wider here to be refused the same way
+        # whether this module runs compiled or not.)
+        offset, timestamp = _whole("offset", offset), _whole("timestamp", timestamp)
+        partition = _whole("partition", partition)
         if partition is not None and not 0 <= partition < t.config.partitions:
             raise InvalidOffsetError(
                 f"partition {partition} of {topic!r} does not exist"

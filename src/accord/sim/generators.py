@@ -315,7 +315,7 @@ def _merged(scenario: Scenario, sources: list[_Source], flows: list[_Flow]
         flow, due = None, float("inf")  # the flow with the earliest due step (first on ties)
         for f in flows:
             if f.heap and f.heap[0][0] < due:
-                flow, due = f, f.heap[0][0]
+                flow, due = f, float(f.heap[0][0])
         if flow is not None and due <= heap[0][0]:
             at = int(due)
             if (limit is not None and n >= limit) or (until is not None and at >= until):

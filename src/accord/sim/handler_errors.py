@@ -12,6 +12,16 @@ import accord
 _OURS = str(Path(accord.__file__).resolve().parent)
 
 
+def _ours(filename: str) -> bool:
+    """A frame of Accord's own: under its package, or a module compiled from it (whose
+    frames name the source relative to where it was built: ``src/accord/...``)."""
+    path = Path(filename)
+    if not path.is_absolute():
+        parts = path.parts[1:] if path.parts[:1] == ("src",) else path.parts
+        return parts[:1] == ("accord",)
+    return str(path.resolve()).startswith(_OURS)
+
+
 @dataclass
 class HandlerError:
     """One distinct error of one group's handler: same type, message and raising line."""
@@ -30,8 +40,7 @@ class HandlerError:
 
 def user_traceback(exc: BaseException) -> tuple[str, tuple[str, int]]:
     """The traceback without Accord's own frames, and where in user code it was raised."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not str(Path(f.filename).resolve()).startswith(_OURS)]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not _ours(f.filename)]
     text = "".join(traceback.format_list(frames))
     text += "".join(traceback.format_exception_only(type(exc), exc))
     where = (frames[-1].filename, frames[-1].lineno or 0) if frames else ("?", 0)
