@@ -3,26 +3,21 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The modules compiled with mypyc (src/accord/_native.py): built again when one changes
-# (until then, an edited one is imported as source, correct but slower).
-NATIVE := $(VENV)/.native
+# The modules compiled with mypyc (src/accord/_native.py): installing builds them, so a
+# change to one installs again (until then, an edited one is imported as source).
 NATIVE_SOURCES := $(shell sed -n 's/^    "accord\.\(.*\)",$$/\1/p' src/accord/_native.py | tr . / | sed 's|^|src/accord/|; s|$$|.py|')
 
 NODE_PARSER := tests/interop/node/node_modules/@asyncapi/parser
 
 .PHONY: demo test lint typecheck bench clean
 
-$(STAMP): pyproject.toml setup.py
-	$(PYTHON) -m venv $(VENV)
+$(STAMP): pyproject.toml setup.py $(NATIVE_SOURCES)
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP) $(NATIVE)
+	touch $(STAMP)
 
-$(NATIVE): $(STAMP) $(NATIVE_SOURCES)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	touch $(NATIVE)
-
-demo: $(NATIVE)
+demo: $(STAMP)
 	$(BIN)/accord --version
 	$(BIN)/accord lint
 	$(BIN)/accord check
@@ -35,7 +30,7 @@ demo: $(NATIVE)
 	$(BIN)/accord docs build --config-file site/mkdocs.yml --out build/site --strict
 	@echo "documentation site: open build/site/index.html in a browser, from the folder (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
-lint: $(NATIVE)
+lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks plugins examples scripts
 	$(BIN)/mypy
 
@@ -48,7 +43,7 @@ $(NODE_PARSER): tests/interop/node/package.json
 test: lint $(NODE_PARSER)
 	$(BIN)/pytest
 
-bench: $(NATIVE)
+bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@# Debian's servers and load generator that some benchmarks drive (root, as on CI).
 	@command -v nats-server >/dev/null && command -v redis-server >/dev/null \
