@@ -46,9 +46,14 @@ _string: Any = getattr(json.encoder, "c_encode_basestring_ascii", None) or (
     json.encoder.py_encode_basestring_ascii)
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+"""What `json.dumps(..., sort_keys=True, separators=(",", ":"))` builds on every call."""
+
+
 def canonical(payload: Any) -> str:
     """The JSON text the simulator publishes: sorted keys, no spaces."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    text: str = _CANONICAL.encode(payload)
+    return text
 
 
 _HOLE = "\0accord-key\0"
