@@ -84,6 +84,7 @@ class _Source:
             stream = SampleStream(version.resolved, seed=seed, examples=version.examples,
                                   label=f"{spec.event} v{number}")
             self.pools[number] = stream.take(POOL)
+            validators.prime(spec.event, number, self.pools[number], self.key_field)
         self.indices = {number: range(len(pool)) for number, pool in self.pools.items()}
         self.numbers = [n for n, _ in spec.versions]
         self.cumulative = list(itertools.accumulate(w for _, w in spec.versions))
@@ -105,7 +106,10 @@ class _Source:
         # share them (nobody changes a published payload), so memory and encoding stay
         # bounded by the pool, not the run.
         self.shared: dict[tuple[int, int, str | None], tuple[JSON, str]] = {}
-        self.texts: dict[tuple[int, int], KeyedText] = {}  # per pool sample, with a key
+        # Per pool sample, its text with a hole for the key (made with the pools).
+        self.texts = {(number, i): KeyedText(sample, self.key_field)
+                      for number, pool in self.pools.items() for i, sample in enumerate(pool)
+                      if self.key_field and isinstance(sample, dict)}
 
     def _keys(self, contract: Any, seed: int) -> list[str | None]:
         if not self.key_field:
@@ -141,10 +145,7 @@ class _Source:
         if shared is None:
             payload = self.pools[number][index]
             if self.key_field and isinstance(payload, dict):
-                texts = self.texts.get((number, index))
-                if texts is None:
-                    texts = self.texts[(number, index)] = KeyedText(payload, self.key_field)
-                shared = ({**payload, self.key_field: key}, texts(key))
+                shared = ({**payload, self.key_field: key}, self.texts[(number, index)](key))
             else:
                 shared = (payload, canonical(payload))
             self.shared[slot] = shared
@@ -196,8 +197,9 @@ class _Flow:
             version = contract.latest_active() or contract.latest
             stream = SampleStream(version.resolved, seed=seed, examples=version.examples,
                                   label=f"{name} v{version.number}")
-            self.samples[name] = (version.number, topic_of(contract), contract.key,
-                                  stream.take(POOL))
+            pool = stream.take(POOL)
+            validators.prime(name, version.number, pool, contract.key)
+            self.samples[name] = (version.number, topic_of(contract), contract.key, pool)
         number, _, field_, _ = self.samples[spec.start]
         start = scenario.registry.get(spec.start)
         assert start is not None
@@ -207,7 +209,9 @@ class _Flow:
         # Per step: whether a key is valid there (with the step's first pool sample).
         self.key_ok = [self.validators.with_key(name, number, pool[0], field_)
                        for name, (number, _, field_, pool) in self.samples.items() if field_]
-        self.texts: dict[tuple[str, int], KeyedText] = {}  # per pool sample
+        self.texts = {(name, i): KeyedText(sample, field_)  # per pool sample, as above
+                      for name, (_, _, field_, pool) in self.samples.items() if field_
+                      for i, sample in enumerate(pool) if isinstance(sample, dict)}
         self.used: set[str] = set()
         self.counter = 0
         # (at, order, key, step name, steps before, late): due steps of live entities.
@@ -277,10 +281,7 @@ class _Flow:
         index = self.rng.randrange(len(pool))
         payload, text = pool[index], None
         if field_ and isinstance(payload, dict):
-            texts = self.texts.get((name, index))
-            if texts is None:
-                texts = self.texts[(name, index)] = KeyedText(payload, field_)
-            payload, text = {**payload, field_: key}, texts(key)
+            payload, text = {**payload, field_: key}, self.texts[(name, index)](key)
         return SimEvent(ident, at, name, number, key, topic, payload, True, text,
                         self.index, before, step.terminal)
 

@@ -283,6 +283,13 @@ class Validators:
         self._whole[whole] = answer
         return answer
 
+    def prime(self, event: str, version: int, samples: list[Any], field: str | None) -> None:
+        """Check each pooled sample once, before the run: its events are these samples
+        with other keys, checked apart (`is_valid_keyed`), so the answer for each body is
+        drawn with the pools, at set-up, as are the validators it needs. Same answers."""
+        for sample in samples:
+            self.is_valid_keyed(event, version, sample, canonical(sample), field)
+
     def _keyed(self, event: str, version: int, payload: Any, text: str,
                field: str | None) -> bool:
         if field is None or not isinstance(payload, dict) or field not in payload:
