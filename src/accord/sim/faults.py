@@ -70,7 +70,7 @@ class Faults:
         self._dup_cut = self._cut("duplicate", spec.duplicate)
         self._crash_cut = self._cut("crash", spec.crash)
         self._delay_cut = self._cut("delay", spec.delay_p)
-        self._cuts: dict[str, tuple[int, float, float]] = {}  # timed kinds: (prefix, cut, p)
+        self._cuts: dict[str, tuple[float, tuple[int, float]]] = {}  # timed kinds: (p, cut)
 
     def _prefix(self, kind: str) -> int:
         prefix = self._prefixes.get(kind)
@@ -108,11 +108,15 @@ class Faults:
         two divides exactly); the hot paths compare without the division."""
         return self._prefix(kind), max(p, 0.0) * 4294967296.0
 
+    @staticmethod
+    def _hits(cut: tuple[int, float], subject: bytes) -> bool:
+        """Whether ``subject`` (an encoded ``event|group``) strikes, for a kind's `_cut`."""
+        return zlib.crc32(subject, cut[0]) < cut[1]
+
     def duplicate(self, event: str) -> bool:
         if self.fixed:
             return self._fires("duplicate", 0.0, event, None) is not None
-        prefix, cut = self._dup_cut
-        if zlib.crc32(f"{event}|None".encode(), prefix) >= cut:
+        if not self._hits(self._dup_cut, f"{event}|None".encode()):
             return False  # the hot path: once per published event
         self._note(Fault("duplicate", event, None))
         return True
@@ -133,12 +137,10 @@ class Faults:
                 return -1
             return self.delay(event, group)
         subject = f"{event}|{group}".encode()
-        prefix, cut = self._crash_cut
-        if zlib.crc32(subject, prefix) < cut:
+        if self._hits(self._crash_cut, subject):
             self._note(Fault("crash", event, group))
             return -1
-        prefix, cut = self._delay_cut
-        if zlib.crc32(subject, prefix) >= cut:
+        if not self._hits(self._delay_cut, subject):
             return 0
         ms = self._delay_ms(event, group)
         self._note(Fault("delay", event, group, ms))
@@ -152,10 +154,10 @@ class Faults:
     def timed(self, kind: str, rate: tuple[float, int], subject: str) -> int:
         """A fault of ``kind`` with its (probability, ms): the ms when it strikes, else 0."""
         if not self.fixed:
-            cut = self._cuts.get(kind)
-            if cut is None or cut[2] != rate[0]:
-                cut = self._cuts[kind] = (*self._cut(kind, rate[0]), rate[0])
-            if zlib.crc32(f"{subject}|None".encode(), cut[0]) >= cut[1]:
+            known = self._cuts.get(kind)
+            if known is None or known[0] != rate[0]:
+                known = self._cuts[kind] = (rate[0], self._cut(kind, rate[0]))
+            if not self._hits(known[1], f"{subject}|None".encode()):
                 return 0  # the hot path: producer retries are drawn per published event
         found = self._fires(kind, rate[0], subject, None, rate[1])
         return found.ms if found is not None else 0

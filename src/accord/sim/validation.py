@@ -52,8 +52,7 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 def canonical(payload: Any) -> str:
     """The JSON text the simulator publishes: sorted keys, no spaces."""
-    text: str = _CANONICAL.encode(payload)
-    return text
+    return _CANONICAL.encode(payload)
 
 
 _HOLE = "\0accord-key\0"
