@@ -439,7 +439,7 @@ class Engine:
             return
         number = version or (contract.latest_active() or contract.latest).number
         text = canonical(payload)
-        if not self.validators.is_valid(event, number, payload, text):
+        if not self.validators.is_valid_fields(event, number, payload, text):
             self.violate("contract-valid-outputs", f"{handler} published an invalid {event} "
                          f"v{number}: {self.validators.why(event, number, payload)}",
                          ctx.id, ctx.group)

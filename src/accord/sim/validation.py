@@ -15,7 +15,7 @@ import marshal
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -237,7 +237,8 @@ class Validators:
         return validator
 
     def is_valid(self, event: str, version: int, payload: Any, text: str | None = None) -> bool:
-        """Valid under the version's schema; ``text`` is ``canonical(payload)`` if known."""
+        """Valid under the version's schema; ``text`` is ``canonical(payload)`` if known (or,
+        from `_apart`, that text with the fields checked apart blanked: a body)."""
         key = (event, version, canonical(payload) if text is None else text)
         answer = self._memo.get(key)
         if answer is None:
@@ -248,7 +249,7 @@ class Validators:
             self._memo[key] = answer
         return answer
 
-    def _key_validator(self, event: str, version: int, field: str) -> Any:
+    def _field_validator(self, event: str, version: int, field: str) -> Any:
         """A validator of ``field`` alone, or None when the schema does not allow a split."""
         slot = (event, version, field)
         if slot not in self._split:
@@ -276,11 +277,19 @@ class Validators:
         answer = self._whole.get(whole)
         if answer is not None:  # a pooled sample with this key again: its text is shared
             return answer
-        answer = self._keyed(event, version, payload, text, field)
+        answer = self._apart(event, version, payload, text, () if field is None else (field,))
         if len(self._whole) >= MEMO_LIMIT:
             self._whole.clear()
         self._whole[whole] = answer
         return answer
+
+    def is_valid_fields(self, event: str, version: int, payload: Any, text: str) -> bool:
+        """`is_valid`, checking every top-level string field apart when the schema allows
+        it: for a handler's follow-up, made of fields of the event it handled (ids, times,
+        codes), whose combinations are new where each field's value is not."""
+        fields = sorted(k for k, v in payload.items() if type(v) is str) if isinstance(
+            payload, dict) else []
+        return self._apart(event, version, payload, text, fields)
 
     def prime(self, event: str, version: int, samples: list[Any], field: str | None) -> None:
         """Check each pooled sample once, before the run: its events are these samples
@@ -289,30 +298,36 @@ class Validators:
         for sample in samples:
             self.is_valid_keyed(event, version, sample, canonical(sample), field)
 
-    def _keyed(self, event: str, version: int, payload: Any, text: str,
-               field: str | None) -> bool:
-        if field is None or not isinstance(payload, dict) or field not in payload:
-            return self.is_valid(event, version, payload, text)
-        key_validator = self._key_validator(event, version, field)
-        value = payload[field]
-        literal = _string(value) if isinstance(value, str) else json.dumps(value)
-        needle = f"{_string(field)}:{literal}"
-        if key_validator is None or text.count(needle) != 1:
-            return self.is_valid(event, version, payload, text)
-        key_slot = (event, version, needle)
-        ok = self._memo.get(key_slot)
-        if ok is None:
-            ok = self._memo[key_slot] = bool(key_validator.is_valid(value))
-        if not ok:
-            return False
-        # With the key valid on its own, the whole is valid exactly when the body is.
-        body = (event, version, text.replace(needle, f"{_string(field)}:\0", 1))
-        answer = self._memo.get(body)
-        if answer is None:
-            validator = self._validator(event, version)
-            answer = self._memo[body] = validator is not None and bool(
-                validator.is_valid(payload))
-        return answer
+    def _apart(self, event: str, version: int, payload: Any, text: str,
+               fields: Sequence[str]) -> bool:
+        """`is_valid`, with each of ``fields`` the schema lets be checked on its own checked
+        so (its answer kept per value) and blanked from the text: the rest, the body, is
+        checked once per distinct body. Without the keywords of `_ENTANGLING` at the root,
+        an object is valid exactly when each of those properties is valid on its own and
+        the rest is; one invalid on its own makes the whole invalid."""
+        body = text
+        if isinstance(payload, dict):
+            for field in fields:
+                if field not in payload:
+                    continue
+                validator = self._field_validator(event, version, field)
+                if validator is None:
+                    continue  # not a property checkable apart: it stays in the body
+                value = payload[field]
+                literal = _string(value) if isinstance(value, str) else json.dumps(value)
+                needle = f"{_string(field)}:{literal}"
+                if body.count(needle) != 1:
+                    continue  # not found once: it stays in the body, checked there
+                slot = (event, version, needle)
+                ok = self._memo.get(slot)
+                if ok is None:
+                    ok = self._memo[slot] = bool(validator.is_valid(value))
+                if not ok:
+                    return False
+                body = body.replace(needle, f"{_string(field)}:\0", 1)
+        # With the blanked fields valid on their own, the whole is valid exactly when the
+        # body is (with none blanked, the body is the text: `is_valid`'s own memo entry).
+        return self.is_valid(event, version, payload, body)
 
     def with_key(self, event: str, version: int, base: Any,
                  field: str) -> Callable[[Any], bool]:
@@ -322,7 +337,7 @@ class Validators:
         object once, on the first valid value: with the value valid, the whole is valid
         exactly when the rest is, whatever the value.
         """
-        key_validator = self._key_validator(event, version, field)
+        key_validator = self._field_validator(event, version, field)
         if key_validator is None or not isinstance(base, dict):
             return lambda value: self.is_valid(event, version, {**base, field: value})
         rest: list[bool] = []  # the rest's answer, once known
