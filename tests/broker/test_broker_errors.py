@@ -124,6 +124,17 @@ def test_negative_delay(setup: tuple[EmbeddedBroker, Consumer, list[Delivery]]) 
     ds[0].ack()  # the delivery is still in flight after the refused nack
 
 
+@pytest.mark.parametrize("delay", [0.5, float("nan"), "5"])
+def test_a_delay_that_is_not_whole_milliseconds(
+        setup: tuple[EmbeddedBroker, Consumer, list[Delivery]], delay: object) -> None:
+    """The broker's own error, compiled or not (a compiled module checks declared types
+    at the call: these are typed wider, to be refused the same way as in pure Python)."""
+    b, _, ds = setup
+    check_unchanged(b, lambda: ds[0].nack(delay_ms=delay), InvalidDelayError)
+    check_unchanged(b, lambda: b.advance(delay), InvalidDelayError)
+    ds[0].ack()
+
+
 class NotJson:
     pass
 

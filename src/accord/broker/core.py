@@ -13,6 +13,7 @@ from .consumer import Consumer
 from .dlq import dead_letter
 from .errors import (
     InvalidArgumentError,
+    InvalidDelayError,
     InvalidOffsetError,
     PartitionOfflineError,
     SerializationError,
@@ -346,13 +347,16 @@ class EmbeddedBroker:
 
     # -- time --------------------------------------------------------------------------
 
-    def advance(self, ms: int) -> int:
+    def advance(self, ms: object) -> int:
         """Move virtual time forward by ``ms``, firing due timers in time order.
 
         Timers are nack delays and ack deadlines; at one instant nack delays fire first,
         then ack deadlines by consumer age. Retention and compaction run at the end.
-        Returns the new time.
+        Returns the new time. (``ms``: whole milliseconds, typed wider so that anything
+        else gets `InvalidDelayError` whether this module runs compiled or not.)
         """
+        if not isinstance(ms, int):
+            raise InvalidDelayError("advance", ms)
         clock = self.clock
         clock.check_delay("advance", ms)
         target = clock.now + ms

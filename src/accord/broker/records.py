@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from .errors import InvalidDelayError
+
 if TYPE_CHECKING:
     from .errors import SettlementError
 
@@ -203,8 +205,12 @@ class Delivery:
             raise self._settler.settle_error(self, "ack")
         self._settler._ack(self)
 
-    def nack(self, delay_ms: int = 0, error: object = None) -> None:
-        """Hand the record back for redelivery after ``delay_ms`` (virtual time)."""
+    def nack(self, delay_ms: object = 0, error: object = None) -> None:
+        """Hand the record back for redelivery after ``delay_ms`` (virtual time): whole
+        milliseconds, typed wider so that anything else gets `InvalidDelayError` whether
+        this module runs compiled or not."""
+        if not isinstance(delay_ms, int):
+            raise InvalidDelayError("delay_ms", delay_ms)
         self._settler._nack(self, delay_ms, None if error is None else describe(error))
 
     def reject(self, error: object = None) -> None:
