@@ -55,12 +55,9 @@ _SPENT = re.compile(r"(idempotent|replay-equals-live) ([\d.]+) s")
 
 def shop(events: int, *, pure: bool = False) -> dict[str, float]:
     """One `accord sim run scenarios/shop.yaml --events N` in its own process."""
-    env = {k: v for k, v in os.environ.items() if k != "ACCORD_PURE_PYTHON"}
-    if pure:
-        env["ACCORD_PURE_PYTHON"] = "1"
     with subprocess.Popen([sys.executable, "-m", "accord", "sim", "run",
                            "scenarios/shop.yaml", "--events", str(events)],
-                          cwd=REPO, env=env, stdout=subprocess.PIPE,
+                          cwd=REPO, env=_env(pure), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True) as child:
         out = child.stdout.read() if child.stdout else ""
         _, status, usage = os.wait4(child.pid, 0)
@@ -75,12 +72,17 @@ def shop(events: int, *, pure: bool = False) -> dict[str, float]:
             "replay": spent.get("replay-equals-live", 0.0)}
 
 
-def _mode(pure: bool) -> str:
+def _env(pure: bool) -> dict[str, str]:
+    """This environment, asking for pure Python or not."""
     env = {k: v for k, v in os.environ.items() if k != "ACCORD_PURE_PYTHON"}
     if pure:
         env["ACCORD_PURE_PYTHON"] = "1"
+    return env
+
+
+def _mode(pure: bool) -> str:
     return subprocess.run([sys.executable, "-c", "from accord import _native; "
-                           "print(_native.mode())"], cwd=REPO, env=env, check=True,
+                           "print(_native.mode())"], cwd=REPO, env=_env(pure), check=True,
                           capture_output=True, text=True).stdout.strip()
 
 

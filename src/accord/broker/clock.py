@@ -52,11 +52,14 @@ class VirtualClock:
                 fired += 1
         return fired
 
-    def check_delay(self, name: str, ms: int) -> None:
-        """Refuse negative durations before anything is changed."""
+    def check_delay(self, name: str, ms: object) -> int:
+        """``ms`` as whole milliseconds >= 0, checked before anything is changed; else
+        `InvalidDelayError`. Callers type it ``object``: a compiled caller would refuse
+        anything else with a bare `TypeError` of its own."""
         # Whole ms only: a float would make virtual time inexact, and traces unstable.
         if not isinstance(ms, int) or ms < 0:
             raise InvalidDelayError(name, ms)
+        return ms
 
     @property
     def pending(self) -> int:

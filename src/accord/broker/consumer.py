@@ -216,15 +216,15 @@ class Consumer:
         if core._tracing:
             core._trace("ack", group.name, self.member_id, row[PARTITION], row[OFFSET])
 
-    def _nack(self, delivery: Delivery, delay_ms: int, error: str | None) -> None:
+    def _nack(self, delivery: Delivery, delay_ms: object, error: str | None) -> None:
         if delivery._state != IN_FLIGHT:
             raise self.settle_error(delivery, "nack")
-        self._group.core.clock.check_delay("delay_ms", delay_ms)
+        delay = self._group.core.clock.check_delay("delay_ms", delay_ms)
         self._n_inflight -= 1
         partition, offset = delivery._row[PARTITION], delivery._row[OFFSET]
-        self._group.core._trace("nack", self.group, self.member_id, partition, offset, delay_ms)
+        self._group.core._trace("nack", self.group, self.member_id, partition, offset, delay)
         ps = self._group.parts[partition]
-        ps.give_back(delivery, self.max_deliveries, error or "nacked", delay_ms)
+        ps.give_back(delivery, self.max_deliveries, error or "nacked", delay)
 
     def _reject(self, delivery: Delivery, error: str | None) -> None:
         if delivery._state != IN_FLIGHT:
