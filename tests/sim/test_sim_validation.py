@@ -12,6 +12,8 @@ from accord.samples.stream import SampleStream
 from accord.sim.generators import poison_of
 from accord.sim.validation import PARSED_KEPT, KeyedText, Validators, canonical
 from accord.testing.contract import validator_for_schema
+from accord.validation.closed import closed_validator
+from accord.validation.validators import FORMAT_CHECKER
 from tests.sim.sim_support import registry
 
 
@@ -64,14 +66,16 @@ def test_string_fields_checked_apart_give_jsonschemas_answers(seed: int,
     """`is_valid_fields` (a follow-up's check): each top-level string field checked on its
     own, the rest once per distinct rest. Over every contract version, samples recombined
     field by field from other samples, with strings swapped for other strings, numbers
-    and nulls, and fields dropped: the same answer as the reference validator, the first
-    time and from the memo."""
+    and nulls, and fields dropped: the same answer as the whole-object validator and as
+    python-jsonschema (with Accord's format and pattern policy), the first time and from
+    the memo."""
     reg = registry()
     validators = Validators(reg)
     rng = random.Random(seed)
     contract = data.draw(st.sampled_from(reg.contracts))
     version = data.draw(st.sampled_from(contract.versions))
     reference = validator_for_schema(version.resolved)
+    jsonschema = closed_validator(version.resolved, format_checker=FORMAT_CHECKER)
     samples = [s for s in SampleStream(version.resolved, seed=seed,
                                        examples=version.examples).take(8)
                if isinstance(s, dict)]
@@ -92,6 +96,7 @@ def test_string_fields_checked_apart_give_jsonschemas_answers(seed: int,
             elif roll < 0.45:
                 del payload[name]
         expected = bool(reference.is_valid(payload))
+        assert bool(jsonschema.is_valid(payload)) is expected, payload
         text = canonical(payload)
         assert validators.is_valid_fields(contract.event, version.number, payload,
                                           text) is expected, payload
