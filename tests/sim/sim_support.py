@@ -104,3 +104,8 @@ def counts_events(event: dict[str, Any], ctx: Any) -> None:
 def remembers_events(event: dict[str, Any], ctx: Any) -> None:
     """Remembers each event by its id: a repeat changes nothing (idempotent)."""
     ctx.state[f"seen/{ctx.id}"] = ctx.event
+
+
+def interrupting(event: dict[str, Any], ctx: Any) -> None:
+    """Ctrl-C pressed while a handler runs: not a handler error, the run stops."""
+    raise KeyboardInterrupt

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from accord.cli import main
 from accord.sim import Simulation
 from tests.sim.sim_support import REPO, registry, scenario
@@ -149,3 +151,43 @@ def test_a_run_keeps_summaries_unless_asked_to_keep_the_log() -> None:
     assert len(kept.records) == 3000 and len(kept.events) == 3000
     assert len(lean.records) < 300 and lean.events == []  # what was still in flight
     assert lean.handled == kept.handled and not any(lean.pending.values())
+
+
+def test_a_run_leaves_the_collector_as_it_found_it() -> None:
+    """The engine freezes what exists before a run (its collections need not scan it) and
+    thaws it after, also when the run ends in an exception; a process that froze objects
+    of its own keeps them frozen, and a cycle made during the run is still collected."""
+    import gc
+    import weakref
+
+    def run() -> None:
+        Simulation(scenario({"service": "analytics", "group": "analytics",
+                             "model": "projection"}), registry=registry(), base=REPO).run()
+
+    assert gc.get_freeze_count() == 0
+    run()
+    assert gc.get_freeze_count() == 0
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    gone = weakref.ref(cycle)
+    del cycle
+    gc.freeze()  # the process's own: the run must not thaw them
+    try:
+        frozen = gc.get_freeze_count()
+        run()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    gc.collect()
+    assert gone() is None  # thawed once ours were: collected as usual
+
+    raising = Simulation(scenario({"service": "analytics", "group": "analytics",
+                                   "handler": "tests.sim.sim_support:interrupting"}),
+                         registry=registry(), base=REPO)
+    with pytest.raises(KeyboardInterrupt):
+        raising.run()
+    assert gc.get_freeze_count() == 0

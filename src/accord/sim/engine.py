@@ -9,6 +9,7 @@ engine's own (AckWait, XAUTOCLAIM).
 
 from __future__ import annotations
 
+import gc
 import heapq
 import time
 from collections.abc import Callable, Iterable
@@ -646,6 +647,19 @@ class Engine:
 
     def run(self) -> Outcome:
         """Run to the end; on an engine, a dropped link ends the run with what was seen."""
+        # What exists before the run (the registry, the compiled validators, the pools, the
+        # handlers' modules) outlives it: frozen, the collector's passes skip it. Not when
+        # the process has frozen objects of its own: thawing would thaw those too.
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
+        try:
+            return self._run()
+        finally:
+            if freeze:
+                gc.unfreeze()
+
+    def _run(self) -> Outcome:
         error = None
         try:
             published = self._loop()

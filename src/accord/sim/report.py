@@ -157,7 +157,8 @@ class Report:
             if self.run_cpu > 0:
                 run = self.run_cpu
                 other = max(cpu_s - run - sum(spent.values()), 0.0)
-                lines.append(f"  CPU of the run {run:.2f} s ({m['events'] / run:,.0f} events/s); "
+                lines.append(f"  CPU of the run {run:.2f} s ({m['events'] / run:,.0f} events/s, "
+                             f"{m['published'] / run:,.0f} records/s); "
                              + "".join(f"{k} {v:.2f} s, " for k, v in sorted(spent.items()))
                              + f"the rest (set-up, shrinking, report) {other:.2f} s")
         for name, why in self.unchecked.items():
