@@ -5,8 +5,12 @@ Run: ``.venv/bin/python benchmarks/bench_adapters.py`` (needs ``nats-server`` an
 librdkafka's mock cluster from the confluent-kafka wheel, started the same way).
 benchmarks/adapters.md records the figures.
 
-Workload, per engine and round: N copies of the example ``orders.OrderPlaced`` v2 event
-are published, then consumed once by one group member and acked one by one.
+Workload, per engine and round: the first N events the tour's scenario
+(``scenarios/shop.yaml``) publishes to ``orders``, with their keys: ``OrderPlaced`` v1 and
+v2 from the producers' sample pools and the order lifecycle flow's ``OrderShipped``,
+``OrderDelivered`` and ``OrderCancelled`` (the few poison events the scenario injects
+left out, so every message is judged valid; the validation layer says which those are).
+They are published, then consumed once by one group member and acked one by one.
 
 - raw: the engine's own client doing the same protocol work (redis-py ``XREADGROUP`` in
   batches of 500 and one ``XACK`` per entry; nats-py ``fetch(500)`` and ``ack()`` per
@@ -50,20 +54,42 @@ BATCH = 500
 IN_FLIGHT = 1000  # MaxAckPending on NATS, for both sides
 
 
-def _example() -> dict[str, Any]:
+Workload = list[tuple[Any, str | None]]
+
+
+def _workload(count: int) -> tuple[Workload, str]:
+    """The first ``count`` valid events shop.yaml publishes to ``orders``, with their keys,
+    and what they are."""
+    import yaml
+
+    from accord.sim import Simulation
+
     registry = load_registry(ROOT / "contracts")
-    contract = registry.get("orders.OrderPlaced")
-    assert contract is not None
-    example = contract.versions[-1].examples[0]
-    assert isinstance(example, dict)
-    return example
+    scenario = yaml.safe_load((ROOT / "scenarios" / "shop.yaml").read_text())
+    scenario["events"] = count * 3  # orders has about two events in three: ample
+    sim = Simulation(scenario, registry=registry, base=ROOT)
+    found: Workload = []
+    kinds: dict[str, int] = {}
+    for event in sim.stream():
+        if event.topic == "orders" and sim.validators.is_valid(event.event, event.version,
+                                                               event.payload):
+            found.append((event.payload, event.key))
+            name = f"{event.event} v{event.version}"
+            kinds[name] = kinds.get(name, 0) + 1
+            if len(found) == count:
+                distinct = len({json.dumps(value, sort_keys=True) for value, _ in found})
+                return found, (f"{distinct:,} distinct payloads, "
+                               f"{len({key for _, key in found}):,} keys: "
+                               + ", ".join(f"{n:,} {k}" for k, n in sorted(kinds.items())))
+    raise SystemExit(f"shop.yaml gave only {len(found):,} valid events on orders")
 
 
-def _fill(url: str, topic: str, value: dict[str, Any]) -> None:
+def _fill(url: str, topic: str, work: Workload) -> None:
     broker = connect(url)
     broker.create_topic(topic)
-    for _ in range(0, EVENTS, 1_000):
-        broker.publish_many(topic, [(value, None, None)] * 1_000)
+    for start in range(0, EVENTS, 1_000):
+        broker.publish_many(topic, [(value, key, None)
+                                    for value, key in work[start:min(start + 1_000, EVENTS)]])
     broker.close()
 
 
@@ -170,15 +196,15 @@ RAW: dict[str, Callable[[str, str, str], float]] = {
 
 def main() -> None:
     global EVENTS
-    value = _example()
+    work, what = _workload(EVENTS)
     judge = Identifier(load_registry(ROOT / "contracts"), "orders")
     # Warm-up outside the timing: the first judgement generates the registry's classes.
-    assert judge.judge(json.dumps(value).encode(), {}, "warm-up").valid
+    assert judge.judge(json.dumps(work[0][0]).encode(), {}, "warm-up").valid
     engines = [e for e in sys.argv[1:] if e in RAW] or list(RAW)
     ratios: dict[str, list[float]] = {engine: [] for engine in engines}
     print(f"# adapters: {EVENTS:,} events (Kafka {KAFKA_EVENTS:,}) x {ROUNDS} rounds, "
           f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, "
-          f"{platform.machine()}")
+          f"{platform.machine()}\n\nshop.yaml's events on orders: {what}")
     print("\n| engine | round | raw client events/s | adapter + validation events/s | ratio |")
     print("|---|---|---|---|---|")
     for engine in engines:
@@ -187,9 +213,9 @@ def main() -> None:
             for n in range(ROUNDS):
                 topic = "orders" if engine == "nats" else f"orders{n}"
                 raw_topic, adapter_topic = f"raw{n}", topic
-                _fill(url, raw_topic, value)
+                _fill(url, raw_topic, work)
                 raw = RAW[engine](url, raw_topic, "g")
-                _fill(url, adapter_topic, value)
+                _fill(url, adapter_topic, work)
                 adapted = _adapter(url, adapter_topic, f"g{n}", judge)
                 if engine == "nats":  # one stream per subject: clear it for the next round
                     _purge(url, adapter_topic, raw_topic)
@@ -197,14 +223,14 @@ def main() -> None:
                 print(f"| {engine} | {n + 1} | {raw:,.0f} | {adapted:,.0f} | "
                       f"{adapted / raw:.2f}x |", flush=True)
     if "--alone" in sys.argv:
-        _alone(engines, value)
+        _alone(engines, work)
     print()
     for engine, found in ratios.items():
         print(f"{engine}: median ratio {statistics.median(found):.2f}x "
               f"(range {min(found):.2f}-{max(found):.2f}x over {len(found)} rounds)")
 
 
-def _alone(engines: list[str], value: dict[str, Any]) -> None:
+def _alone(engines: list[str], work: Workload) -> None:
     """The adapter without validation, against the same raw client, same rounds."""
     print("\n| engine | round | raw client events/s | adapter alone (decode only) events/s | "
           "ratio |")
@@ -213,9 +239,9 @@ def _alone(engines: list[str], value: dict[str, Any]) -> None:
         with serve(engine) as url:
             for n in range(ROUNDS):
                 topic = "orders" if engine == "nats" else f"alone{n}"
-                _fill(url, f"rawalone{n}", value)
+                _fill(url, f"rawalone{n}", work)
                 raw = RAW[engine](url, f"rawalone{n}", "ga")
-                _fill(url, topic, value)
+                _fill(url, topic, work)
                 adapted = _adapter(url, topic, f"ga{n}", None)
                 if engine == "nats":
                     _purge(url, topic, f"rawalone{n}")
