@@ -27,6 +27,7 @@ demo: $(STAMP)
 	$(BIN)/accord gen python --out build/generated --package shop_events
 	$(BIN)/accord sim run scenarios/shop.yaml
 	$(BIN)/python scripts/engines_tour.py
+	$(BIN)/accord sim run scenarios/broker_faults.yaml
 	$(BIN)/accord docs build --config-file site/mkdocs.yml --out build/site --strict
 	@echo "documentation site: open build/site/index.html in a browser, from the folder (or: $(BIN)/accord docs serve -f site/mkdocs.yml)"
 
